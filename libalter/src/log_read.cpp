@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+#include "log_read.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <regex.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alter/alter.h"
+#include "common/json_writer.hpp"
+#include "log_format.hpp"
+#include "log_sink.hpp"
+
+namespace alter::detail {
+
+int64_t parse_stamp(std::string_view l) {
+    if (l.size() < stamp_len || l[4] != '-' || l[7] != '-' || l[10] != 'T' || l[13] != ':' || l[16] != ':' ||
+        l[19] != '.' || l[23] != 'Z')
+        return -1;
+    auto num = [&](size_t at, size_t n) -> int {
+        int v = 0;
+        for (size_t i = at; i < at + n; ++i) {
+            if (l[i] < '0' || l[i] > '9') return -1;
+            v = v * 10 + (l[i] - '0');
+        }
+        return v;
+    };
+    int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), s = num(17, 2), ms = num(20, 3);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 || ms < 0)
+        return -1;
+    int64_t days = days_from_civil({y, mo, d});
+    return ((days * 24 + h) * 60 + mi) * 60'000 + static_cast<int64_t>(s) * 1000 + ms;
+}
+
+namespace {
+
+struct entry {
+    int64_t time_ms;
+    uint64_t seq; // order within a source, to keep equal timestamps stable
+    uint8_t stream;
+    const std::string *instance;
+    std::string text;
+};
+
+class matcher {
+public:
+    status init(const log_query &q) {
+        if (q.grep.empty()) return {};
+        active_ = true;
+        if (q.flags & ALTER_LOG_REGEX) {
+            int flags = REG_EXTENDED | REG_NOSUB | ((q.flags & ALTER_LOG_ICASE) ? REG_ICASE : 0);
+            int r = regcomp(&re_, q.grep.c_str(), flags);
+            if (r != 0) {
+                char msg[256];
+                regerror(r, &re_, msg, sizeof msg);
+                return error(ALTER_EINVAL, std::string("invalid regular expression: ") + msg);
+            }
+            regex_ = true;
+        } else {
+            needle_ = q.grep;
+            icase_ = (q.flags & ALTER_LOG_ICASE) != 0;
+            if (icase_) lower(needle_);
+        }
+        return {};
+    }
+    ~matcher() {
+        if (regex_) regfree(&re_);
+    }
+    bool operator()(std::string_view text) {
+        if (!active_) return true;
+        if (regex_) {
+            buf_.assign(text);
+            return regexec(&re_, buf_.c_str(), 0, nullptr, 0) == 0;
+        }
+        if (!icase_) return text.find(needle_) != std::string_view::npos;
+        buf_.assign(text);
+        lower(buf_);
+        return buf_.find(needle_) != std::string::npos;
+    }
+
+private:
+    static void lower(std::string &s) {
+        for (auto &c : s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    bool active_ = false, regex_ = false, icase_ = false;
+    regex_t re_{};
+    std::string needle_, buf_;
+};
+
+// Walk a file's lines from the last to the first; f returns false to stop.
+template <class F> bool for_lines_backwards(const std::string &path, F &&f) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return true;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return true;
+    }
+    off_t pos = st.st_size;
+    std::string carry; // the start of a line whose end was in a later block
+    std::vector<char> block(64 * 1024);
+    bool go_on = true;
+    bool first = true;
+    while (pos > 0 && go_on) {
+        size_t n = static_cast<size_t>(std::min<off_t>(pos, static_cast<off_t>(block.size())));
+        pos -= static_cast<off_t>(n);
+        ssize_t got = ::pread(fd, block.data(), n, pos);
+        if (got <= 0) break;
+        std::string chunk(block.data(), static_cast<size_t>(got));
+        chunk += carry;
+        carry.clear();
+        size_t end = chunk.size();
+        if (first && end > 0 && chunk[end - 1] == '\n') --end; // the file's final newline
+        first = false;
+        while (go_on) {
+            size_t nl = end == 0 ? std::string::npos : chunk.rfind('\n', end - 1);
+            if (nl == std::string::npos) {
+                carry.assign(chunk, 0, end);
+                break;
+            }
+            go_on = f(std::string_view(chunk).substr(nl + 1, end - nl - 1));
+            end = nl;
+        }
+    }
+    if (go_on && !carry.empty()) go_on = f(std::string_view(carry));
+    ::close(fd);
+    return go_on;
+}
+
+} // namespace
+
+result<std::string> read_logs(const std::vector<log_source> &sources, const log_query &q) {
+    matcher match;
+    if (auto st = match.init(q); !st) return std::move(st).err();
+    uint32_t want = q.lines == 0 ? 100 : std::min(q.lines, max_log_lines);
+    std::vector<entry> all;
+    for (const auto &src : sources) {
+        auto files = list_dir(src.dir);
+        for (uint8_t stream : {uint8_t(ALTER_STREAM_OUT), uint8_t(ALTER_STREAM_ERR)}) {
+            if (!(q.streams & stream)) continue;
+            const char *base = stream == ALTER_STREAM_ERR ? "err.log" : "out.log";
+            auto day_files = files_of_day(base, q.date, files); // oldest first
+            uint32_t found = 0;
+            uint64_t seq = UINT64_MAX;
+            for (auto it = day_files.rbegin(); it != day_files.rend() && found < want; ++it) {
+                for_lines_backwards(src.dir + "/" + *it, [&](std::string_view line) {
+                    int64_t t = parse_stamp(line);
+                    std::string_view text = t >= 0 ? line.substr(line.size() > stamp_len ? stamp_len + 1 : stamp_len) : line;
+                    if (!match(text)) return true;
+                    all.push_back(entry{t, seq--, stream, &src.instance, std::string(text)});
+                    return ++found < want;
+                });
+            }
+        }
+    }
+    std::stable_sort(all.begin(), all.end(), [](const entry &a, const entry &b) {
+        if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
+        return a.seq < b.seq;
+    });
+    size_t start = all.size() > want ? all.size() - want : 0;
+    std::string out;
+    out.reserve((all.size() - start) * 96 + 16);
+    json::writer w(out);
+    w.begin_object().key("lines").begin_array();
+    for (size_t i = start; i < all.size(); ++i) {
+        const auto &e = all[i];
+        w.begin_object()
+            .field("time_ms", static_cast<long long>(e.time_ms))
+            .field("stream", e.stream == ALTER_STREAM_ERR ? "err" : "out")
+            .field("instance", *e.instance)
+            .field("text", e.text)
+            .end_object();
+    }
+    w.end_array().end_object();
+    return out;
+}
+
+std::string log_dates_json(const std::vector<log_source> &sources) {
+    std::vector<civil_date> days;
+    bool current = false;
+    for (const auto &src : sources) {
+        auto files = list_dir(src.dir);
+        for (const char *base : {"out.log", "err.log"}) {
+            for (auto d : archived_days(base, files))
+                if (std::find(days.begin(), days.end(), d) == days.end()) days.push_back(d);
+            if (!files_of_day(base, std::nullopt, files).empty()) current = true;
+        }
+    }
+    std::sort(days.begin(), days.end(), [](const auto &a, const auto &b) { return b < a; });
+    std::string out;
+    json::writer w(out);
+    w.begin_object().key("dates").begin_array();
+    for (auto d : days) w.value(format_date(d));
+    w.end_array().field("has_current", current).end_object();
+    return out;
+}
+
+} // namespace alter::detail

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// Reading log files back: the newest N matching lines of one day across instances and streams,
+// merged by time. Reads backwards from the end, so a tail of a big file costs little.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "rotation.hpp"
+
+namespace alter::detail {
+
+struct log_source {
+    std::string instance; // instance name
+    std::string dir;      // its log directory
+};
+
+struct log_query {
+    uint32_t streams = 3; // ALTER_STREAM_OUT | ALTER_STREAM_ERR
+    uint32_t lines = 100;
+    uint32_t flags = 0;   // ALTER_LOG_REGEX, ALTER_LOG_ICASE
+    std::optional<civil_date> date;
+    std::string grep;
+};
+
+inline constexpr uint32_t max_log_lines = 100000;
+
+/// {"lines":[{"time_ms":..,"stream":"out","instance":"..","text":".."}]}, oldest first.
+result<std::string> read_logs(const std::vector<log_source> &sources, const log_query &q);
+/// {"dates":[...newest first],"has_current":bool}
+std::string log_dates_json(const std::vector<log_source> &sources);
+
+} // namespace alter::detail

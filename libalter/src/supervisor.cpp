@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: MIT
+#include "supervisor.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/json_writer.hpp"
+#include "context.hpp"
+#include "deps.hpp"
+#include "proc_stats.hpp"
+
+extern char **environ;
+
+namespace alter::detail {
+
+void close_handle(uv_handle_t *h) {
+    if (h == nullptr || uv_is_closing(h)) return;
+    h->data = nullptr;
+    uv_close(h, [](uv_handle_t *x) {
+        switch (x->type) {
+        case UV_TIMER: delete reinterpret_cast<uv_timer_t *>(x); break;
+        case UV_POLL: delete reinterpret_cast<uv_poll_t *>(x); break;
+        case UV_NAMED_PIPE: delete reinterpret_cast<uv_pipe_t *>(x); break;
+        default: break;
+        }
+    });
+}
+
+namespace {
+error not_found(std::string_view target) {
+    return error(ALTER_ENOTFOUND, "no such app: '" + std::string(target) + "'");
+}
+} // namespace
+
+supervisor::supervisor(context &ctx) : ctx_(ctx) {}
+
+supervisor::~supervisor() {
+    for (auto &a : apps_) a->close();
+    for (auto &a : graveyard_) a->close();
+    for (auto &i : parked_) i->close();
+    close_handle(stats_timer_);
+    close_handle(midnight_timer_);
+    close_handle(autosave_timer_);
+    close_handle(reaper_timer_);
+}
+
+void supervisor::init() {
+    auto make = [&](uv_timer_t *&t) {
+        t = new_handle<uv_timer_t>();
+        uv_timer_init(ctx_.loop(), t);
+        t->data = this;
+        uv_unref(reinterpret_cast<uv_handle_t *>(t)); // timers never keep the loop alive alone
+    };
+    make(stats_timer_);
+    make(midnight_timer_);
+    make(autosave_timer_);
+    if (ctx_.options().stats_interval_ms > 0) {
+        auto ms = static_cast<uint64_t>(ctx_.options().stats_interval_ms);
+        uv_timer_start(stats_timer_, on_timer, ms, ms);
+    }
+    if (!ctx_.options().log_dir.empty()) arm_midnight();
+}
+
+void supervisor::on_timer(uv_timer_t *t) {
+    auto *self = static_cast<supervisor *>(t->data);
+    if (self == nullptr) return;
+    if (t == self->stats_timer_) self->on_stats_timer();
+    else if (t == self->midnight_timer_) self->on_midnight_timer();
+    else if (t == self->autosave_timer_) {
+        self->dirty_ = false;
+        if (auto st = self->save_state(self->ctx_.options().state_path); !st)
+            self->ctx_.record(3, "autosave: " + st.err().message);
+    } else {
+        // The reaper timer: apps and instances removed while their processes were still running.
+        std::erase_if(self->parked_, [](const std::unique_ptr<instance> &i) { return i->idle(); });
+        std::erase_if(self->graveyard_, [self](const std::unique_ptr<app> &a) {
+            for (const auto &i : a->instances())
+                if (!i->idle()) return false;
+            for (const auto &p : self->parked_)
+                if (&p->owner() == a.get()) return false;
+            return true;
+        });
+        if (self->graveyard_.empty() && self->parked_.empty()) {
+            close_handle(t);
+            self->reaper_timer_ = nullptr;
+        }
+    }
+}
+
+void supervisor::on_stats_timer() {
+    int64_t now = mono_ms();
+    auto &bus = ctx_.bus();
+    for (auto &a : apps_)
+        for (auto &i : a->instances()) {
+            if (i->pid() <= 0) continue;
+            i->sample_stats(now);
+            if (!bus.has_event_watchers()) continue;
+            std::string js;
+            json::writer w(js);
+            int64_t t = wall_ms();
+            w.begin_object()
+                .field("type", "stats")
+                .field("time_ms", static_cast<long long>(t))
+                .field("app", a->name())
+                .field("instance", i->name())
+                .field("cpu_percent", i->cpu_percent())
+                .field("memory_bytes", static_cast<unsigned long long>(i->memory_bytes()))
+                .end_object();
+            alter_event_t ev{};
+            ev.struct_size = sizeof ev;
+            ev.kind = ALTER_EVENT_STATS;
+            ev.time_ms = t;
+            ev.app = a->name().c_str();
+            ev.instance = i->name().c_str();
+            ev.ns = a->spec().ns.c_str();
+            ev.from = ev.to = static_cast<int32_t>(i->current());
+            ev.pid = i->pid();
+            ev.exit_code = -1;
+            ev.reason = "stats";
+            ev.json = js.c_str();
+            bus.emit(ev);
+        }
+}
+
+void supervisor::arm_midnight() {
+    int64_t now = wall_ms();
+    int64_t due = local_day_end_ms(now) - now + 50; // just after midnight
+    uv_timer_start(midnight_timer_, on_timer, static_cast<uint64_t>(due < 1000 ? 1000 : due), 0);
+}
+
+void supervisor::on_midnight_timer() {
+    int64_t now = wall_ms();
+    for (auto &a : apps_) {
+        log_policy p = a->policy();
+        for (auto &i : a->instances())
+            for (uint8_t s : {uint8_t(ALTER_STREAM_OUT), uint8_t(ALTER_STREAM_ERR)})
+                if (log_file *f = i->file(s)) f->roll_day(now, p);
+    }
+    arm_midnight();
+}
+
+void supervisor::mark_dirty() {
+    if (ctx_.options().state_path.empty() || ctx_.options().autosave_ms <= 0 || shutting_down_) return;
+    dirty_ = true;
+    if (!uv_is_active(reinterpret_cast<uv_handle_t *>(autosave_timer_)))
+        uv_timer_start(autosave_timer_, on_timer, static_cast<uint64_t>(ctx_.options().autosave_ms), 0);
+}
+
+std::vector<std::string> supervisor::base_env() const {
+    std::vector<std::string> env;
+    for (char **e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    return env;
+}
+
+void supervisor::emit_app_event(uint32_t kind, const app &a, const char *reason) {
+    auto &bus = ctx_.bus();
+    if (!bus.has_event_watchers()) return;
+    const char *type = kind == ALTER_EVENT_ADDED ? "added" : kind == ALTER_EVENT_REMOVED ? "removed" : "updated";
+    std::string js;
+    json::writer w(js);
+    int64_t t = wall_ms();
+    w.begin_object()
+        .field("type", type)
+        .field("time_ms", static_cast<long long>(t))
+        .field("app", a.name())
+        .field("namespace", a.spec().ns)
+        .field("reason", reason)
+        .end_object();
+    alter_event_t ev{};
+    ev.struct_size = sizeof ev;
+    ev.kind = kind;
+    ev.time_ms = t;
+    ev.app = a.name().c_str();
+    ev.ns = a.spec().ns.c_str();
+    ev.exit_code = -1;
+    ev.reason = reason;
+    ev.json = js.c_str();
+    bus.emit(ev);
+}
+
+void supervisor::park(std::unique_ptr<instance> i) {
+    parked_.push_back(std::move(i));
+    schedule_reaper();
+}
+
+void supervisor::schedule_reaper() {
+    // Destroy removed apps and instances once their processes are gone, outside any instance
+    // callback (a timer), checking again while some are still stopping.
+    if (reaper_timer_ != nullptr) return;
+    reaper_timer_ = new_handle<uv_timer_t>();
+    uv_timer_init(ctx_.loop(), reaper_timer_);
+    reaper_timer_->data = this;
+    uv_timer_start(reaper_timer_, on_timer, 0, 100);
+}
+
+// ---- targets -------------------------------------------------------------------------------
+
+app *supervisor::find_app(std::string_view name) {
+    for (auto &a : apps_)
+        if (a->name() == name) return a.get();
+    return nullptr;
+}
+
+result<supervisor::target> supervisor::resolve(std::string_view t) {
+    target out;
+    if (t.empty()) return error(ALTER_EINVAL, "empty target");
+    auto add_app = [&](app *a) {
+        out.apps.push_back(a);
+        for (auto &i : a->instances()) out.instances.push_back(i.get());
+    };
+    if (t == "all") {
+        for (auto &a : apps_) add_app(a.get());
+        return out;
+    }
+    if (t.substr(0, 3) == "ns:") {
+        std::string_view ns = t.substr(3);
+        for (auto &a : apps_)
+            if (a->spec().ns == ns) add_app(a.get());
+        if (out.apps.empty()) return error(ALTER_ENOTFOUND, "no apps in namespace '" + std::string(ns) + "'");
+        return out;
+    }
+    if (app *a = find_app(t)) {
+        add_app(a);
+        return out;
+    }
+    // An instance name: app-i
+    for (auto &a : apps_)
+        for (auto &i : a->instances())
+            if (i->name() == t) {
+                out.instances.push_back(i.get());
+                return out;
+            }
+    return not_found(t);
+}
+
+// ---- operations ----------------------------------------------------------------------------
+
+status supervisor::check_deps(const app_spec &spec, const std::vector<app_spec> *batch) {
+    if (spec.deps.empty()) return {};
+    std::vector<dep_node> nodes;
+    for (auto &a : apps_)
+        if (a->name() != spec.name && !(batch && std::any_of(batch->begin(), batch->end(), [&](const app_spec &b) { return b.name == a->name(); })))
+            nodes.push_back({a->name(), a->spec().deps});
+    if (batch != nullptr)
+        for (const auto &b : *batch) nodes.push_back({b.name, b.deps});
+    else
+        nodes.push_back({spec.name, spec.deps});
+    return validate_deps(nodes);
+}
+
+result<int> supervisor::add(app_spec spec, uint32_t flags) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    if (find_app(spec.name) != nullptr) {
+        if (!(flags & ALTER_ADD_UPDATE)) return error(ALTER_EEXIST, "an app named '" + spec.name + "' already exists");
+        value patch = spec_to_value(spec);
+        return update(spec.name, patch);
+    }
+    for (auto &a : apps_)
+        for (auto &i : a->instances())
+            if (i->name() == spec.name)
+                return error(ALTER_EEXIST, "'" + spec.name + "' is already the name of an instance of '" + a->name() + "'");
+    if (auto st = check_deps(spec, nullptr); !st) return std::move(st).err();
+    apps_.push_back(std::make_unique<app>(*this, std::move(spec)));
+    app &a = *apps_.back();
+    emit_app_event(ALTER_EVENT_ADDED, a, "added");
+    int n = 0;
+    if (flags & ALTER_ADD_START) {
+        auto r = start(a.name());
+        if (r) n = *r;
+    }
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::update(std::string_view name, const value &patch) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    app *a = find_app(name);
+    if (a == nullptr) return not_found(name);
+    auto next = spec_apply_patch(a->spec(), patch);
+    if (!next) return std::move(next).err();
+    if (auto st = check_deps(*next, nullptr); !st) return std::move(st).err();
+    if (*next == a->spec()) return 0;
+    app_spec old = a->spec();
+    bool restart_needed = spec_needs_restart(old, *next);
+    a->set_spec(std::move(*next));
+    const app_spec &s = a->spec();
+    int n = 0;
+    if (!s.enabled && old.enabled) {
+        for (auto &i : a->instances()) i->feed(input::disable, "disabled");
+    } else if (s.enabled && !old.enabled) {
+        for (auto &i : a->instances()) i->feed(input::enable, "enabled");
+    }
+    if (a->desired_running && s.enabled) {
+        if (s.type == app_type::cron) a->arm_cron();
+        else a->disarm_cron();
+        for (auto &i : a->instances()) {
+            if (restart_needed && has_process(i->current())) {
+                if (i->user_restart("spec changed")) ++n;
+            } else if (i->current() == state::stopped) {
+                // New instances after a scale-up.
+                if (s.type == app_type::cron ? i->feed(input::schedule, "scheduled") : i->feed(input::start, "scaled")) ++n;
+            }
+        }
+        if (!s.watch.empty()) a->start_watch();
+        else a->stop_watch();
+    }
+    emit_app_event(ALTER_EVENT_UPDATED, *a, "updated");
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::remove(std::string_view t) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    if (r->apps.empty()) return error(ALTER_EINVAL, "remove takes an app name, 'all' or 'ns:NAME', not an instance");
+    int n = 0;
+    for (app *a : r->apps) {
+        a->disarm_cron();
+        a->stop_watch();
+        for (auto &i : a->instances()) {
+            ++n;
+            if (has_process(i->current())) i->feed(input::stop, "removed");
+            else i->shutdown_stop();
+        }
+        emit_app_event(ALTER_EVENT_REMOVED, *a, "removed");
+        auto it = std::find_if(apps_.begin(), apps_.end(), [&](const auto &p) { return p.get() == a; });
+        graveyard_.push_back(std::move(*it));
+        apps_.erase(it);
+    }
+    schedule_reaper();
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::for_each_instance(std::string_view t, input in, const char *reason) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    int n = 0;
+    for (instance *i : r->instances)
+        if (i->feed(in, reason)) ++n;
+    return n;
+}
+
+result<int> supervisor::start(std::string_view t) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    int n = 0;
+    bool single = r->apps.size() + r->instances.size() <= 1 || (r->apps.size() == 1);
+    std::vector<app *> owners;
+    for (instance *i : r->instances)
+        if (std::find(owners.begin(), owners.end(), &i->owner()) == owners.end()) owners.push_back(&i->owner());
+    for (app *a : owners) {
+        if (!a->spec().enabled) {
+            if (single && t != "all" && t.substr(0, 3) != "ns:")
+                return error(ALTER_ESTATE, "'" + a->name() + "' is disabled: enable it first");
+            continue; // bulk starts skip disabled apps
+        }
+        a->desired_running = true;
+        if (a->spec().type == app_type::cron) a->arm_cron();
+        if (!a->spec().watch.empty()) a->start_watch();
+    }
+    for (instance *i : r->instances) {
+        app &a = i->owner();
+        if (!a.spec().enabled) continue;
+        bool ok = a.spec().type == app_type::cron ? i->feed(input::schedule, "scheduled") || i->current() == state::running
+                                                  : i->feed(input::start, "start");
+        if (ok) ++n;
+    }
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::stop(std::string_view t) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    for (app *a : r->apps) {
+        a->desired_running = false;
+        a->disarm_cron();
+        a->stop_watch();
+    }
+    int n = 0;
+    // Dependents stop before their dependencies: order by reverse dependency depth.
+    std::vector<instance *> order = r->instances;
+    sort_dependents_first(order);
+    for (instance *i : order) {
+        if (r->apps.empty()) i->owner().desired_running = false;
+        if (i->feed(input::stop, "stop")) ++n;
+    }
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::restart(std::string_view t) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    int n = 0;
+    for (instance *i : r->instances) {
+        app &a = i->owner();
+        if (!a.spec().enabled) {
+            if (r->instances.size() == 1) return error(ALTER_ESTATE, "'" + a.name() + "' is disabled: enable it first");
+            continue;
+        }
+        a.desired_running = true;
+        if (a.spec().type == app_type::cron) {
+            a.arm_cron();
+            if (i->current() == state::running ? i->user_restart("restart") : i->feed(input::schedule, "scheduled")) ++n;
+            continue;
+        }
+        if (i->user_restart("restart")) ++n;
+    }
+    mark_dirty();
+    return n;
+}
+
+result<int> supervisor::reset(std::string_view t) { return for_each_instance(t, input::reset, "reset"); }
+
+result<int> supervisor::enable(std::string_view t, bool on) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    std::vector<app *> owners = r->apps;
+    for (instance *i : r->instances)
+        if (std::find(owners.begin(), owners.end(), &i->owner()) == owners.end()) owners.push_back(&i->owner());
+    int n = 0;
+    for (app *a : owners) {
+        value patch = value::make_object();
+        patch.set("enabled", value::make_bool(on));
+        auto u = update(a->name(), patch);
+        if (!u) return std::move(u).err();
+        if (!on) {
+            a->desired_running = false;
+            a->disarm_cron();
+            a->stop_watch();
+        }
+        n += static_cast<int>(a->instances().size());
+    }
+    return n;
+}
+
+result<int> supervisor::run_now(std::string_view t) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    int n = 0;
+    for (instance *i : r->instances) {
+        app &a = i->owner();
+        if (!a.spec().enabled) return error(ALTER_ESTATE, "'" + a.name() + "' is disabled: enable it first");
+        if (a.spec().type == app_type::daemon) {
+            if (i->feed(input::start, "run")) ++n;
+            continue;
+        }
+        if (i->current() == state::running || i->current() == state::stopping) {
+            if (a.spec().overlap == overlap_policy::replace) {
+                if (i->user_restart("run (replace)")) ++n;
+            } else if (a.spec().overlap == overlap_policy::skip) {
+                return error(ALTER_EBUSY, "'" + i->name() + "' is still running (overlap = skip)");
+            } else {
+                return error(ALTER_EBUSY, "'" + i->name() + "' is still running");
+            }
+            continue;
+        }
+        if (i->feed(input::start, "manual")) ++n;
+    }
+    return n;
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+result<std::string> supervisor::list_json(std::string_view ns, bool fresh_stats) {
+    std::string out;
+    out.reserve(512 * (apps_.size() + 1));
+    json::writer w(out);
+    int64_t now = wall_ms();
+    w.begin_object().key("processes").begin_array();
+    for (auto &a : apps_) {
+        if (!ns.empty() && a->spec().ns != ns) continue;
+        for (auto &i : a->instances()) i->write_status(w, now, fresh_stats);
+    }
+    w.end_array().end_object();
+    return out;
+}
+
+result<std::string> supervisor::get_json(std::string_view t) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    if (r->instances.empty()) return error(ALTER_ENOTFOUND, "no such app");
+    app &a = r->instances.front()->owner();
+    std::string out;
+    json::writer w(out);
+    int64_t now = wall_ms();
+    w.begin_object();
+    w.field("name", std::string(t));
+    w.field("app", a.name());
+    w.field("namespace", a.spec().ns);
+    w.field_raw("spec", spec_to_json(a.spec()));
+    w.field("desired", a.desired_running ? "running" : "stopped");
+    w.key("instances").begin_array();
+    for (instance *i : r->instances) i->write_status(w, now, true);
+    w.end_array();
+    w.end_object();
+    return out;
+}
+
+result<std::string> supervisor::spec_json(std::string_view name) {
+    app *a = find_app(name);
+    if (a == nullptr) return not_found(name);
+    return spec_to_json(a->spec());
+}
+
+result<std::string> supervisor::runs_json(std::string_view t) {
+    auto r = resolve(t);
+    if (!r) return std::move(r).err();
+    std::string out;
+    json::writer w(out);
+    w.begin_object().key("runs").begin_array();
+    std::vector<app *> owners;
+    for (instance *i : r->instances)
+        if (std::find(owners.begin(), owners.end(), &i->owner()) == owners.end()) owners.push_back(&i->owner());
+    int64_t now = wall_ms();
+    for (app *a : owners)
+        for (auto it = a->runs.rbegin(); it != a->runs.rend(); ++it) {
+            w.begin_object();
+            w.field("app", a->name());
+            w.field("instance", it->instance);
+            w.field("start_ms", static_cast<long long>(it->start_ms));
+            w.field("end_ms", static_cast<long long>(it->end_ms));
+            w.field("duration_ms", static_cast<long long>((it->end_ms > 0 ? it->end_ms : now) - it->start_ms));
+            w.field("running", it->end_ms == 0);
+            if (it->end_ms > 0 && it->exit_code >= 0) w.field("exit_code", it->exit_code);
+            else w.field_null("exit_code");
+            if (it->signal > 0) w.field("signal", signal_name(it->signal));
+            else w.field_null("signal");
+            w.field("trigger", it->trigger);
+            w.end_object();
+        }
+    w.end_array().end_object();
+    return out;
+}
+
+std::string supervisor::host_json() {
+    static thread_local host_sample last;
+    host_sample h = sample_host();
+    double cpu = 0;
+    if (last.total_ticks > 0 && h.total_ticks > last.total_ticks)
+        cpu = 100.0 * static_cast<double>(h.busy_ticks - last.busy_ticks) / static_cast<double>(h.total_ticks - last.total_ticks);
+    else if (h.total_ticks > 0)
+        cpu = 100.0 * static_cast<double>(h.busy_ticks) / static_cast<double>(h.total_ticks);
+    last = h;
+    std::string out;
+    json::writer w(out);
+    w.begin_object()
+        .field("cpu_percent", cpu)
+        .field("cpus", h.cpus)
+        .field("load", h.load1)
+        .field("load5", h.load5)
+        .field("load15", h.load15)
+        .field("mem_total_bytes", static_cast<unsigned long long>(h.mem_total))
+        .field("mem_used_bytes", static_cast<unsigned long long>(h.mem_total - h.mem_available))
+        .field("mem_available_bytes", static_cast<unsigned long long>(h.mem_available))
+        .field("swap_total_bytes", static_cast<unsigned long long>(h.swap_total))
+        .field("swap_used_bytes", static_cast<unsigned long long>(h.swap_total - h.swap_free))
+        .field("uptime_s", static_cast<unsigned long long>(h.uptime_s))
+        .end_object();
+    return out;
+}
+
+// ---- apply (ecosystem) ---------------------------------------------------------------------
+
+result<std::string> supervisor::apply(std::vector<app_spec> specs) {
+    if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
+    // Validate the whole batch first: nothing changes if anything is wrong.
+    for (size_t i = 0; i < specs.size(); ++i)
+        for (size_t j = i + 1; j < specs.size(); ++j)
+            if (specs[i].name == specs[j].name) {
+                error e(ALTER_ESPEC, "apps[" + std::to_string(j) + "].name: '" + specs[j].name + "' appears twice");
+                e.field = "apps[" + std::to_string(j) + "].name";
+                return e;
+            }
+    for (const auto &s : specs)
+        if (auto st = check_deps(s, &specs); !st) return std::move(st).err();
+    std::vector<std::string> added, updated, unchanged;
+    for (auto &s : specs) {
+        app *a = find_app(s.name);
+        if (a == nullptr) {
+            added.push_back(s.name);
+            apps_.push_back(std::make_unique<app>(*this, s));
+            emit_app_event(ALTER_EVENT_ADDED, *apps_.back(), "ecosystem");
+        } else if (a->spec() == s) {
+            unchanged.push_back(s.name);
+        } else {
+            updated.push_back(s.name);
+            auto r = update(s.name, spec_to_value(s));
+            if (!r) return std::move(r).err();
+        }
+    }
+    // Start what is new (and anything not running yet), in dependency order thanks to deps gating.
+    for (const auto &name : added)
+        if (app *a = find_app(name); a && a->spec().enabled) (void)start(name);
+    for (const auto &name : unchanged)
+        if (app *a = find_app(name); a && a->spec().enabled && !a->desired_running) (void)start(name);
+    mark_dirty();
+    std::string out;
+    json::writer w(out);
+    auto list = [&](const char *k, const std::vector<std::string> &v) {
+        w.key(k).begin_array();
+        for (const auto &x : v) w.value(x);
+        w.end_array();
+    };
+    w.begin_object();
+    list("added", added);
+    list("updated", updated);
+    list("unchanged", unchanged);
+    w.end_object();
+    return out;
+}
+
+// ---- dependencies --------------------------------------------------------------------------
+
+void supervisor::sort_dependents_first(std::vector<instance *> &v) {
+    std::vector<dep_node> nodes;
+    for (auto &a : apps_) nodes.push_back({a->name(), a->spec().deps});
+    auto depth = dep_depths(nodes);
+    std::stable_sort(v.begin(), v.end(), [&](instance *x, instance *y) {
+        return depth[x->owner().name()] > depth[y->owner().name()];
+    });
+}
+
+bool supervisor::deps_ready(const app &a, std::string *waiting_for) {
+    for (const auto &d : a.spec().deps) {
+        app *dep = find_app(d);
+        if (dep == nullptr) continue; // removed since: nothing to wait for
+        bool ready = true;
+        for (auto &i : dep->instances()) {
+            state s = i->current();
+            switch (dep->spec().type) {
+            case app_type::daemon: ready = ready && s == state::running; break;
+            case app_type::once: ready = ready && s == state::exited && i->exit_code() == 0; break;
+            case app_type::cron: ready = ready && s != state::running && s != state::starting && s != state::stopping; break;
+            }
+        }
+        if (!ready) {
+            if (waiting_for != nullptr) *waiting_for = d;
+            return false;
+        }
+    }
+    return true;
+}
+
+void supervisor::release_blocked() {
+    if (releasing_) return;
+    releasing_ = true;
+    bool again = true;
+    while (again) {
+        again = false;
+        for (auto &a : apps_)
+            for (auto &i : a->instances())
+                if (i->current() == state::starting && i->pid() == 0 && deps_ready(*a)) {
+                    i->spawn_if_starting();
+                    again = true;
+                }
+    }
+    releasing_ = false;
+}
+
+void supervisor::instance_changed(instance &i, state from, state to) {
+    (void)from;
+    if (to == state::running || to == state::exited || to == state::crashed || to == state::stopped ||
+        to == state::errored || to == state::waiting)
+        release_blocked();
+    if (i.owner().spec().type == app_type::once && (to == state::exited)) i.owner().desired_running = false;
+    if (shutting_down_) check_shutdown_done();
+}
+
+void supervisor::reap_all() {
+    for (;;) {
+        siginfo_t si{};
+        if (::waitid(P_ALL, 0, &si, WEXITED | WNOHANG) != 0 || si.si_pid == 0) break;
+        int code = si.si_code == CLD_EXITED ? si.si_status : -1;
+        int sig = si.si_code == CLD_EXITED ? 0 : si.si_status;
+        auto deliver = [&](instance &i) {
+            if (i.pid() == si.si_pid) {
+                i.on_reaped(code, sig);
+                return true;
+            }
+            return false;
+        };
+        bool found = false;
+        for (auto &a : apps_)
+            for (auto &i : a->instances())
+                if (!found && deliver(*i)) found = true;
+        for (auto &a : graveyard_)
+            for (auto &i : a->instances())
+                if (!found && deliver(*i)) found = true;
+        for (auto &i : parked_)
+            if (!found && deliver(*i)) found = true;
+        // Anything else was a re-parented grandchild: reaped, nothing more to do.
+    }
+}
+
+// ---- shutdown ------------------------------------------------------------------------------
+
+void supervisor::shutdown(std::function<void()> done) {
+    shutting_down_ = true;
+    shutdown_done_ = std::move(done);
+    if (dirty_ && !ctx_.options().state_path.empty()) {
+        uv_timer_stop(autosave_timer_);
+        dirty_ = false;
+        if (auto st = save_state(ctx_.options().state_path); !st) ctx_.record(3, "save: " + st.err().message);
+    }
+    for (auto &a : apps_) {
+        a->disarm_cron();
+        a->stop_watch();
+    }
+    // Dependents first.
+    std::vector<instance *> all;
+    for (auto &a : apps_)
+        for (auto &i : a->instances()) all.push_back(i.get());
+    sort_dependents_first(all);
+    for (instance *i : all) i->shutdown_stop();
+    for (auto &a : graveyard_)
+        for (auto &i : a->instances()) i->shutdown_stop();
+    for (auto &i : parked_) i->shutdown_stop();
+    check_shutdown_done();
+}
+
+void supervisor::check_shutdown_done() {
+    if (!shutdown_done_) return;
+    for (auto &a : apps_)
+        for (auto &i : a->instances())
+            if (!i->idle()) return;
+    for (auto &a : graveyard_)
+        for (auto &i : a->instances())
+            if (!i->idle()) return;
+    for (auto &i : parked_)
+        if (!i->idle()) return;
+    auto done = std::move(shutdown_done_);
+    shutdown_done_ = nullptr;
+    for (auto &a : apps_) a->close();
+    for (auto &a : graveyard_) a->close();
+    for (auto &i : parked_) i->close();
+    close_handle(stats_timer_);
+    close_handle(midnight_timer_);
+    close_handle(autosave_timer_);
+    close_handle(reaper_timer_);
+    // Defer: we may be inside an instance callback.
+    ctx_.post(std::move(done));
+}
+
+} // namespace alter::detail

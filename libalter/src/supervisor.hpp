@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// supervisor: the registry of apps and every operation on them (add, update, start, stop, ...),
+// target resolution ("name", "name-1", "all", "ns:web"), dependencies, cron timers, stats and
+// autosave timers. app: one spec and its instances. Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <uv.h>
+
+#include "common/result.hpp"
+#include "cron.hpp"
+#include "instance.hpp"
+#include "spec.hpp"
+
+namespace alter::detail {
+
+class context;
+class supervisor;
+class watcher;
+
+class app {
+public:
+    app(supervisor &s, app_spec spec);
+    ~app();
+    app(const app &) = delete;
+    app &operator=(const app &) = delete;
+
+    supervisor &sup() { return sup_; }
+    context &ctx();
+    const app_spec &spec() const { return spec_; }
+    std::vector<std::unique_ptr<instance>> &instances() { return instances_; }
+    const std::vector<std::unique_ptr<instance>> &instances() const { return instances_; }
+    const std::string &name() const { return spec_.name; }
+
+    log_policy policy() const;
+    /// <log_dir>/<instance name>; empty without a log dir.
+    std::string log_dir_of(const std::string &instance_name) const;
+    /// Replace the spec; adds or removes instances to match `instances`. Caller handles restarts.
+    void set_spec(app_spec s);
+    void close();
+
+    bool desired_running = false; // what the user asked for last; saved in state.json
+    // schedule
+    std::deque<run_record> runs;    // most recent last; at most max_runs
+    static constexpr size_t max_runs = 50;
+    int64_t next_run_ms = 0;        // wall ms of the next cron fire, 0 if none
+    int64_t last_run_ms = 0;
+    void arm_cron();
+    void disarm_cron();
+    void record_run_start(instance &i, const char *trigger);
+    void record_run_end(instance &i);
+    // watch
+    void start_watch();
+    void stop_watch();
+    bool watching() const { return watcher_ != nullptr; }
+
+private:
+    static void on_cron_timer(uv_timer_t *t);
+    void cron_fire();
+
+    supervisor &sup_;
+    app_spec spec_;
+    std::vector<std::unique_ptr<instance>> instances_;
+    std::optional<cron_schedule> schedule_;
+    std::string schedule_source_;
+    uv_timer_t *cron_timer_ = nullptr;
+    std::unique_ptr<watcher> watcher_;
+};
+
+class supervisor {
+public:
+    explicit supervisor(context &ctx);
+    ~supervisor();
+    supervisor(const supervisor &) = delete;
+    supervisor &operator=(const supervisor &) = delete;
+
+    void init();
+    context &ctx() { return ctx_; }
+
+    // registry
+    app *find_app(std::string_view name);
+    const std::vector<std::unique_ptr<app>> &apps() const { return apps_; }
+
+    struct target {
+        std::vector<app *> apps;           // whole apps named by the target
+        std::vector<instance *> instances; // every instance concerned
+    };
+    result<target> resolve(std::string_view target);
+
+    // operations: the number of instances affected
+    result<int> add(app_spec spec, uint32_t flags);
+    result<int> update(std::string_view name, const value &patch);
+    result<int> remove(std::string_view target);
+    result<int> start(std::string_view target);
+    result<int> stop(std::string_view target);
+    result<int> restart(std::string_view target);
+    result<int> reset(std::string_view target);
+    result<int> enable(std::string_view target, bool on);
+    result<int> run_now(std::string_view target);
+
+    result<std::string> list_json(std::string_view ns, bool fresh_stats = true);
+    result<std::string> get_json(std::string_view target);
+    result<std::string> spec_json(std::string_view name);
+    result<std::string> runs_json(std::string_view target);
+    std::string host_json();
+
+    /// Apply a set of specs: add new apps, update changed ones, leave equal ones alone.
+    result<std::string> apply(std::vector<app_spec> specs);
+
+    // state
+    std::string state_json() const;
+    status save_state(const std::string &path);
+    result<int> load_state(const std::string &path);
+    void mark_dirty();
+
+    /// ALTER_CONTEXT_REAP_ALL: reap every exited child; ours go to their instance.
+    void reap_all();
+
+    // lifecycle
+    void shutdown(std::function<void()> done);
+    bool shutting_down() const { return shutting_down_; }
+
+    // called by instances
+    void instance_changed(instance &i, state from, state to);
+    bool deps_ready(const app &a, std::string *waiting_for = nullptr);
+    /// The environment inherited by children (the process's environment at spawn time).
+    std::vector<std::string> base_env() const;
+    void emit_app_event(uint32_t kind, const app &a, const char *reason);
+    /// Keep an instance that left its app (scale down) until its process has ended.
+    void park(std::unique_ptr<instance> i);
+
+private:
+    static void on_timer(uv_timer_t *t);
+    void on_stats_timer();
+    void on_midnight_timer();
+    void arm_midnight();
+    void check_shutdown_done();
+    void release_blocked();
+    void sort_dependents_first(std::vector<instance *> &v);
+    status check_deps(const app_spec &spec, const std::vector<app_spec> *batch);
+    result<int> for_each_instance(std::string_view target, input in, const char *reason);
+
+    context &ctx_;
+    std::vector<std::unique_ptr<app>> apps_;
+    uv_timer_t *stats_timer_ = nullptr;
+    uv_timer_t *midnight_timer_ = nullptr;
+    uv_timer_t *autosave_timer_ = nullptr;
+    uv_timer_t *reaper_timer_ = nullptr;
+    bool dirty_ = false;
+    bool shutting_down_ = false;
+    std::function<void()> shutdown_done_;
+    bool releasing_ = false;
+    std::vector<std::unique_ptr<app>> graveyard_; // removed apps waiting for their processes to end
+    std::vector<std::unique_ptr<instance>> parked_; // instances removed by a scale-down, still stopping
+    void schedule_reaper();
+};
+
+/// Allocate a uv handle whose memory is freed by its close callback.
+template <class H> H *new_handle() { return new H{}; }
+void close_handle(uv_handle_t *h);
+template <class H> void close_handle(H *&h) {
+    if (h != nullptr) {
+        close_handle(reinterpret_cast<uv_handle_t *>(h));
+        h = nullptr;
+    }
+}
+
+} // namespace alter::detail

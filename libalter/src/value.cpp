@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+#include "value.hpp"
+
+#include <algorithm>
+
+#include <simdjson.h>
+
+#include "alter/alter.h"
+#include "common/json_writer.hpp"
+
+namespace alter::detail {
+
+const char *value::type_name() const {
+    switch (k) {
+    case kind::null: return "null";
+    case kind::boolean: return "boolean";
+    case kind::integer: return "integer";
+    case kind::number: return "number";
+    case kind::string: return "string";
+    case kind::array: return "array";
+    case kind::object: return "object";
+    }
+    return "value";
+}
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Maps a byte offset to a 1-based line and column.
+class line_index {
+public:
+    explicit line_index(std::string_view text) {
+        starts_.push_back(0);
+        for (size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n') starts_.push_back(i + 1);
+    }
+    void locate(size_t offset, int &line, int &col) const {
+        auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+        size_t l = static_cast<size_t>(it - starts_.begin()); // >= 1
+        line = static_cast<int>(l);
+        col = static_cast<int>(offset - starts_[l - 1]) + 1;
+    }
+
+private:
+    std::vector<size_t> starts_;
+};
+
+struct reader {
+    const char *base;
+    const line_index &idx;
+    int depth = 0;
+
+    static constexpr int max_depth = 64;
+
+    void position(value &out, const char *at) const {
+        if (at >= base) idx.locate(static_cast<size_t>(at - base), out.line, out.column);
+    }
+
+    error fail(simdjson::error_code e, const char *at) const {
+        error err(ALTER_EPARSE, std::string("invalid JSON: ") + simdjson::error_message(e));
+        if (at != nullptr && at >= base) idx.locate(static_cast<size_t>(at - base), err.line, err.column);
+        return err;
+    }
+
+    static const char *token_start(od::value &v) { return v.raw_json_token().data(); }
+    static const char *token_start(od::document &d) {
+        std::string_view tok;
+        if (d.raw_json_token().get(tok) != simdjson::SUCCESS) return nullptr;
+        return tok.data();
+    }
+
+    template <class V> result<value> read(V &v) {
+        const char *at = token_start(v);
+        od::json_type t;
+        if (auto e = v.type().get(t)) return fail(e, at);
+        value out;
+        position(out, at);
+        switch (t) {
+        case od::json_type::object: {
+            if (++depth > max_depth) return fail(simdjson::DEPTH_ERROR, at);
+            od::object obj;
+            if (auto e = v.get_object().get(obj)) return fail(e, at);
+            out.k = value::kind::object;
+            for (auto field : obj) {
+                std::string_view key;
+                if (auto e = field.unescaped_key().get(key)) return fail(e, at);
+                od::value fv;
+                if (auto e = field.value().get(fv)) return fail(e, at);
+                auto sub = read(fv);
+                if (!sub) return std::move(sub).err();
+                out.set(std::string(key), std::move(sub).value());
+            }
+            --depth;
+            break;
+        }
+        case od::json_type::array: {
+            if (++depth > max_depth) return fail(simdjson::DEPTH_ERROR, at);
+            od::array arr;
+            if (auto e = v.get_array().get(arr)) return fail(e, at);
+            out.k = value::kind::array;
+            for (auto item : arr) {
+                od::value iv;
+                if (auto e = item.get(iv)) return fail(e, at);
+                auto sub = read(iv);
+                if (!sub) return std::move(sub).err();
+                out.items.push_back(std::move(sub).value());
+            }
+            --depth;
+            break;
+        }
+        case od::json_type::string: {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return fail(e, at);
+            out.k = value::kind::string;
+            out.s.assign(s);
+            break;
+        }
+        case od::json_type::number: {
+            od::number_type nt;
+            if (auto e = v.get_number_type().get(nt)) return fail(e, at);
+            if (nt == od::number_type::signed_integer) {
+                int64_t i;
+                if (auto e = v.get_int64().get(i)) return fail(e, at);
+                out.k = value::kind::integer;
+                out.i = i;
+            } else {
+                double d;
+                if (auto e = v.get_double().get(d)) return fail(e, at);
+                out.k = value::kind::number;
+                out.d = d;
+            }
+            break;
+        }
+        case od::json_type::boolean: {
+            bool b;
+            if (auto e = v.get_bool().get(b)) return fail(e, at);
+            out.k = value::kind::boolean;
+            out.b = b;
+            break;
+        }
+        case od::json_type::null: {
+            bool is_null = false;
+            if (auto e = v.is_null().get(is_null); e || !is_null) return fail(simdjson::N_ATOM_ERROR, at);
+            break;
+        }
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+result<value> parse_json(std::string_view text) {
+    simdjson::padded_string padded(text);
+    od::parser parser;
+    line_index idx(text);
+    reader r{padded.data(), idx};
+    od::document doc;
+    if (auto e = parser.iterate(padded).get(doc)) return r.fail(e, nullptr);
+    // Scalars at the top level are read through the document; containers through a value.
+    od::json_type t;
+    const char *at = nullptr;
+    if (auto e = doc.current_location().get(at); e) at = nullptr;
+    if (auto e = doc.type().get(t)) return r.fail(e, at);
+    result<value> out = value{};
+    if (t == od::json_type::object || t == od::json_type::array) {
+        od::value v;
+        if (auto e = doc.get_value().get(v)) return r.fail(e, at);
+        out = r.read(v);
+    } else {
+        out = r.read(doc);
+    }
+    if (!out) return out;
+    // Anything after the root value is an error (the iterator is at its end otherwise).
+    if (const char *where = nullptr; doc.current_location().get(where) == simdjson::SUCCESS)
+        return r.fail(simdjson::TRAILING_CONTENT, where);
+    return out;
+}
+
+namespace {
+void write_value(json::writer &w, const value &v) {
+    switch (v.k) {
+    case value::kind::null: w.null(); break;
+    case value::kind::boolean: w.value(v.b); break;
+    case value::kind::integer: w.value(static_cast<long long>(v.i)); break;
+    case value::kind::number: w.value(v.d); break;
+    case value::kind::string: w.value(v.s); break;
+    case value::kind::array:
+        w.begin_array();
+        for (const auto &x : v.items) write_value(w, x);
+        w.end_array();
+        break;
+    case value::kind::object:
+        w.begin_object();
+        for (const auto &f : v.fields) {
+            w.key(f.first);
+            write_value(w, f.second);
+        }
+        w.end_object();
+        break;
+    }
+}
+} // namespace
+
+std::string to_json(const value &v) {
+    std::string out;
+    json::writer w(out);
+    write_value(w, v);
+    return out;
+}
+
+} // namespace alter::detail

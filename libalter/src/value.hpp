@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// value: a format-neutral document tree (null, bool, integer, number, string, array, object) with
+// source positions. Every input format (JSON, TOML, YAML, Procfile, API bodies) is read into a
+// value; one converter (spec.cpp) turns values into app specs, so validation and its messages are
+// the same whatever the format.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace alter::detail {
+
+struct value {
+    enum class kind : uint8_t { null, boolean, integer, number, string, array, object };
+
+    kind k = kind::null;
+    bool b = false;
+    int64_t i = 0;
+    double d = 0;
+    std::string s;
+    std::vector<value> items;                          // array
+    std::vector<std::pair<std::string, value>> fields; // object, in document order
+    int line = 0;                                      // 1-based position in the source; 0: unknown
+    int column = 0;
+
+    static value make_null() { return value{}; }
+    static value make_bool(bool v) { value x; x.k = kind::boolean; x.b = v; return x; }
+    static value make_int(int64_t v) { value x; x.k = kind::integer; x.i = v; return x; }
+    static value make_number(double v) { value x; x.k = kind::number; x.d = v; return x; }
+    static value make_string(std::string v) { value x; x.k = kind::string; x.s = std::move(v); return x; }
+    static value make_array() { value x; x.k = kind::array; return x; }
+    static value make_object() { value x; x.k = kind::object; return x; }
+
+    bool is_null() const { return k == kind::null; }
+    bool is_object() const { return k == kind::object; }
+    bool is_array() const { return k == kind::array; }
+    bool is_string() const { return k == kind::string; }
+
+    /// Object member by key, or nullptr.
+    const value *find(std::string_view key) const {
+        for (const auto &f : fields)
+            if (f.first == key) return &f.second;
+        return nullptr;
+    }
+    value *find(std::string_view key) {
+        for (auto &f : fields)
+            if (f.first == key) return &f.second;
+        return nullptr;
+    }
+    /// Set (replace or append) an object member.
+    value &set(std::string key, value v) {
+        if (auto *x = find(key)) { *x = std::move(v); return *x; }
+        fields.emplace_back(std::move(key), std::move(v));
+        return fields.back().second;
+    }
+    bool erase(std::string_view key) {
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            if (it->first == key) { fields.erase(it); return true; }
+        return false;
+    }
+
+    /// "string", "integer", ...: for error messages.
+    const char *type_name() const;
+};
+
+/// Parse JSON text into a value (positions are line/column of each value). ALTER_EPARSE on error.
+result<value> parse_json(std::string_view text);
+
+/// Serialise a value as compact JSON.
+std::string to_json(const value &v);
+
+} // namespace alter::detail
