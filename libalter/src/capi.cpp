@@ -19,7 +19,10 @@
 #include "context.hpp"
 #include "cron.hpp"
 #include "error.hpp"
+#include "line_splitter.hpp"
+#include "log_format.hpp"
 #include "log_read.hpp"
+#include "log_sink.hpp"
 #include "supervisor.hpp"
 
 using namespace alter::detail;
@@ -696,5 +699,65 @@ int alter_host_stats(alter_context_t *c, char **ret_json) {
         return finish_json(on_loop_str(c, [](supervisor &sup) -> result<std::string> { return sup.host_json(); }), ret_json);
     });
 }
+
+} // extern "C"
+
+// ---- metrics and a program's own log file --------------------------------------------------
+
+struct alter_logfile {
+    std::mutex mu;
+    std::unique_ptr<log_file> file;
+    log_policy policy;
+    std::string batch;
+    stamp_cache stamps;
+    line_splitter splitter{64 * 1024};
+};
+
+extern "C" {
+
+int alter_app_metrics(alter_context_t *c, char **ret_text) {
+    return guard([&] {
+        CHECK_CTX(c);
+        return finish_json(on_loop_str(c, [](supervisor &sup) -> result<std::string> { return sup.metrics_text(); }),
+                           ret_text);
+    });
+}
+
+int alter_logfile_open(const char *path, uint64_t max_size, uint32_t max_files, alter_logfile_t **ret) {
+    return guard([&] {
+        CHECK_STR(path, "path");
+        if (ret == nullptr) return fail(ALTER_EINVAL, "ret is NULL");
+        std::string p(path);
+        size_t slash = p.rfind('/');
+        std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : p.substr(0, slash));
+        std::string base = slash == std::string::npos ? p : p.substr(slash + 1);
+        if (base.empty()) return fail(ALTER_EINVAL, "path names a directory");
+        if (auto st = make_dirs(dir, 0700); !st) return set_last_error(st.err());
+        auto f = std::make_unique<alter_logfile>();
+        f->file = std::make_unique<log_file>(dir, base);
+        f->policy.max_size = max_size;
+        f->policy.max_files = max_files;
+        *ret = f.release();
+        return 0;
+    });
+}
+
+int alter_logfile_write(alter_logfile_t *f, const char *text, size_t len) {
+    return guard([&] {
+        if (f == nullptr) return fail(ALTER_EINVAL, "logfile is NULL");
+        if (text == nullptr && len > 0) return fail(ALTER_EINVAL, "text is NULL");
+        std::lock_guard lock(f->mu);
+        int64_t now = wall_ms();
+        const char *stamp = f->stamps.format(now);
+        auto add = [&](std::string_view line) { f->file->add(f->batch, stamp, line, now, f->policy); };
+        f->splitter.feed(std::string_view(text != nullptr ? text : "", len), add);
+        f->splitter.flush(add);
+        f->file->commit(f->batch);
+        if (auto e = f->file->take_error(); !e.empty()) return fail(ALTER_EACCES, e);
+        return 0;
+    });
+}
+
+void alter_logfile_close(alter_logfile_t *f) { delete f; }
 
 } // extern "C"

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <iterator>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -564,6 +566,75 @@ std::string supervisor::host_json() {
         .field("swap_used_bytes", static_cast<unsigned long long>(h.swap_total - h.swap_free))
         .field("uptime_s", static_cast<unsigned long long>(h.uptime_s))
         .end_object();
+    return out;
+}
+
+std::string supervisor::metrics_text() {
+    std::string out;
+    out.reserve(256 + apps_.size() * 900);
+    int64_t now = wall_ms();
+    int64_t now_mono = mono_ms();
+    struct metric {
+        const char *name, *type, *help;
+    };
+    static constexpr metric metrics[] = {
+        {"alter_process_up", "gauge", "1 if the instance has a running process"},
+        {"alter_process_restarts_total", "counter", "Restarts of the instance"},
+        {"alter_process_cpu_percent", "gauge", "CPU of the process tree (100 = one core)"},
+        {"alter_process_memory_bytes", "gauge", "Resident memory of the process tree"},
+        {"alter_process_uptime_seconds", "gauge", "Seconds since the current process started"},
+        {"alter_process_exit_code", "gauge", "Exit code of the last run (-1: none or signal)"},
+        {"alter_process_state", "gauge", "1 for the instance's current state"},
+    };
+    auto label = [&](std::string &o, const char *k, const std::string &v, bool first) {
+        if (!first) o += ',';
+        o += k;
+        o += "=\"";
+        for (char ch : v) {
+            if (ch == '\\' || ch == '"') o += '\\';
+            if (ch == '\n') { o += "\\n"; continue; }
+            o += ch;
+        }
+        o += '"';
+    };
+    for (size_t m = 0; m < std::size(metrics); ++m) {
+        out += "# HELP ";
+        out += metrics[m].name;
+        out += ' ';
+        out += metrics[m].help;
+        out += "\n# TYPE ";
+        out += metrics[m].name;
+        out += ' ';
+        out += metrics[m].type;
+        out += '\n';
+        for (auto &a : apps_)
+            for (auto &i : a->instances()) {
+                if (m == 2 && i->pid() > 0 && now_mono - 0 > 0) i->sample_stats(now_mono);
+                std::string labels = "{";
+                label(labels, "name", i->name(), true);
+                label(labels, "app", a->name(), false);
+                label(labels, "namespace", a->spec().ns, false);
+                if (m == 6) label(labels, "state", state_name(i->current()), false);
+                labels += '}';
+                double v = 0;
+                switch (m) {
+                case 0: v = i->pid() > 0 ? 1 : 0; break;
+                case 1: v = i->restarts(); break;
+                case 2: v = i->cpu_percent(); break;
+                case 3: v = static_cast<double>(i->memory_bytes()); break;
+                case 4: v = i->pid() > 0 && i->started_wall_ms() > 0 ? static_cast<double>(now - i->started_wall_ms()) / 1000.0 : 0; break;
+                case 5: v = i->last_exit_wall_ms() > 0 ? i->exit_code() : -1; break;
+                case 6: v = 1; break;
+                }
+                char num[32];
+                std::snprintf(num, sizeof num, "%.6g", v);
+                out += metrics[m].name;
+                out += labels;
+                out += ' ';
+                out += num;
+                out += '\n';
+            }
+    }
     return out;
 }
 

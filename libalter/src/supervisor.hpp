@@ -111,6 +111,7 @@ public:
     result<std::string> spec_json(std::string_view name);
     result<std::string> runs_json(std::string_view target);
     std::string host_json();
+    std::string metrics_text();
 
     /// Apply a set of specs: add new apps, update changed ones, leave equal ones alone.
     result<std::string> apply(std::vector<app_spec> specs);

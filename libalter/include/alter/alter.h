@@ -390,6 +390,30 @@ ALTER_API int alter_cron_next(const char *expr, int64_t from_ms, uint32_t n, int
 /** Host CPU and memory: {"cpu_percent":..,"mem_total_bytes":..,"mem_used_bytes":..,...}. */
 ALTER_API int alter_host_stats(alter_context_t *ctx, char **ret_json);
 
+/**
+ * Every instance in the Prometheus text exposition format (alter_process_up, _restarts_total,
+ * _cpu_percent, _memory_bytes, _uptime_seconds, _exit_code, _state with labels name, app,
+ * namespace, state).
+ */
+ALTER_API int alter_app_metrics(alter_context_t *ctx, char **ret_text);
+
+/* ------------------------------------------------------------------------------------------ */
+/* A program's own log file                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * The same stamped, size-rotated log files as the apps get, for a program's own log (alterd's
+ * daemon.log). Thread-safe: writes are serialised.
+ */
+typedef struct alter_logfile alter_logfile_t;
+
+/** Open (create, append) `path`; rotate at max_size bytes (0: never), keeping max_files. */
+ALTER_API int alter_logfile_open(const char *path, uint64_t max_size, uint32_t max_files,
+                                 alter_logfile_t **ret);
+/** Append text: each line gets a UTC timestamp; a missing final newline is added. */
+ALTER_API int alter_logfile_write(alter_logfile_t *f, const char *text, size_t len);
+ALTER_API void alter_logfile_close(alter_logfile_t *f);
+
 #ifdef __cplusplus
 }
 #endif
