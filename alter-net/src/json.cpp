@@ -151,6 +151,21 @@ result<std::string> json_object::get_raw(std::string_view key) const {
     return simdjson::minify(*e);
 }
 
+result<std::vector<std::string>> json_object::get_raw_array(std::string_view key) const {
+    auto e = lookup(impl_->root, key);
+    if (!e) return missing(key);
+    simdjson::dom::array arr;
+    if (e->get_array().get(arr) != simdjson::SUCCESS) {
+        error err(-EINVAL, "field '" + std::string(key) + "' must be an array");
+        err.field = std::string(key);
+        return err;
+    }
+    std::vector<std::string> out;
+    out.reserve(arr.size());
+    for (auto item : arr) out.push_back(simdjson::minify(item));
+    return out;
+}
+
 std::string json_object::raw() const { return impl_ ? simdjson::minify(impl_->root) : "{}"; }
 
 std::vector<std::string> json_object::keys() const {

@@ -2,6 +2,7 @@
 // The extern "C" entry points. Each one validates its arguments, runs inside guard() (no
 // exception crosses the boundary) and, for context operations, is carried out on the loop
 // thread through context::call().
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -639,22 +640,66 @@ int alter_state_load(alter_context_t *c, const char *path) {
     });
 }
 
-int alter_config_parse(const char *text, size_t len, const char *filename, uint32_t format, char **ret_json) {
+int alter_config_parse(const char *text, size_t len, const alter_config_options_t *opts, char **ret_json) {
     return guard([&] {
         if (text == nullptr && len > 0) return fail(ALTER_EINVAL, "text is NULL");
-        if (format > ALTER_FORMAT_PROCFILE) return fail(ALTER_EINVAL, "unknown format");
-        auto r = config_parse(std::string_view(text != nullptr ? text : "", len), filename != nullptr ? filename : "",
-                              static_cast<config_format>(format));
+        alter_config_options_t o = ALTER_CONFIG_OPTIONS_INIT;
+        if (!copy_options(opts, o)) return fail(ALTER_EINVAL, "options: struct_size too small");
+        if (o.format > ALTER_FORMAT_PROCFILE) return fail(ALTER_EINVAL, "unknown format");
+        auto r = config_parse(std::string_view(text != nullptr ? text : "", len), o.filename != nullptr ? o.filename : "",
+                              static_cast<config_format>(o.format));
         if (!r) return set_last_error(r.err());
+        std::string base = o.base_dir != nullptr ? o.base_dir : "";
+        while (base.size() > 1 && base.back() == '/') base.pop_back();
         std::string out;
         alter::json::writer w(out);
         w.begin_object().key("apps").begin_array();
-        for (const auto &s : r->apps) w.raw(spec_to_json(s));
+        for (auto &s : r->apps) {
+            if (!base.empty()) {
+                if (s.cwd.empty()) s.cwd = base;
+                else if (s.cwd[0] != '/') s.cwd = base + "/" + s.cwd;
+            }
+            w.raw(spec_to_json(s));
+        }
         w.end_array().key("warnings").begin_array();
         for (const auto &m : r->warnings) w.value(m);
         w.end_array().end_object();
         if (ret_json != nullptr) *ret_json = dup_string(out);
         return static_cast<int>(r->apps.size());
+    });
+}
+
+int alter_config_read(const char *path, uint32_t format, char **ret_json) {
+    return guard([&] {
+        CHECK_STR(path, "path");
+        int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return fail(-errno, std::string("cannot read ") + path + ": " + std::strerror(errno));
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return fail(ALTER_EINVAL, std::string(path) + " is not a regular file");
+        }
+        if (st.st_size > static_cast<off_t>(config_limits::max_text)) {
+            ::close(fd);
+            return fail(ALTER_ELIMIT, std::string(path) + " is larger than 8 MiB");
+        }
+        std::string text;
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+        ::close(fd);
+        std::string p(path);
+        std::string dir = p.rfind('/') == std::string::npos ? "." : p.substr(0, std::max<size_t>(p.rfind('/'), 1));
+        if (dir[0] != '/') {
+            char cwd[4096];
+            if (getcwd(cwd, sizeof cwd) != nullptr) dir = std::string(cwd) + (dir == "." ? "" : "/" + dir);
+        }
+        std::string name = p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+        alter_config_options_t o = ALTER_CONFIG_OPTIONS_INIT;
+        o.format = format;
+        o.filename = name.c_str();
+        o.base_dir = dir.c_str();
+        return alter_config_parse(text.data(), text.size(), &o, ret_json);
     });
 }
 
@@ -759,5 +804,58 @@ int alter_logfile_write(alter_logfile_t *f, const char *text, size_t len) {
 }
 
 void alter_logfile_close(alter_logfile_t *f) { delete f; }
+
+} // extern "C"
+
+extern "C" {
+
+int alter_log_recent(alter_context_t *c, const char *target, uint32_t n, uint32_t streams, char **ret_json) {
+    return guard([&] {
+        CHECK_CTX(c);
+        CHECK_STR(target, "target");
+        std::string t(target);
+        uint32_t want = std::min<uint32_t>(n == 0 ? 100 : n, max_log_lines);
+        uint32_t mask = streams == 0 ? (ALTER_STREAM_OUT | ALTER_STREAM_ERR) : streams;
+        return finish_json(on_loop_str(c, [t, want, mask](supervisor &sup) -> result<std::string> {
+            auto r = sup.resolve(t);
+            if (!r) return std::move(r).err();
+            struct line {
+                int64_t time;
+                uint8_t stream;
+                const std::string *instance;
+                std::string_view text;
+            };
+            std::vector<line> lines;
+            for (instance *i : r->instances)
+                i->ring().for_last(0, [&](int64_t time, uint8_t stream, std::string_view text) {
+                    if (mask & stream) lines.push_back({time, stream, &i->name(), text});
+                });
+            std::stable_sort(lines.begin(), lines.end(), [](const line &a, const line &b) { return a.time < b.time; });
+            size_t start = lines.size() > want ? lines.size() - want : 0;
+            std::string out;
+            alter::json::writer w(out);
+            w.begin_object().key("lines").begin_array();
+            for (size_t k = start; k < lines.size(); ++k)
+                w.begin_object()
+                    .field("time_ms", static_cast<long long>(lines[k].time))
+                    .field("stream", lines[k].stream == ALTER_STREAM_ERR ? "err" : "out")
+                    .field("instance", *lines[k].instance)
+                    .field("text", lines[k].text)
+                    .end_object();
+            w.end_array().end_object();
+            return out;
+        }), ret_json);
+    });
+}
+
+int alter_write_file_atomic(const char *path, const char *data, size_t len, uint32_t mode) {
+    return guard([&] {
+        CHECK_STR(path, "path");
+        if (data == nullptr && len > 0) return fail(ALTER_EINVAL, "data is NULL");
+        if (auto st = write_atomically(path, std::string(data != nullptr ? data : "", len), mode & 07777); !st)
+            return set_last_error(st.err());
+        return 0;
+    });
+}
 
 } // extern "C"

@@ -164,6 +164,18 @@ result<std::string> read_logs(const std::vector<log_source> &sources, const log_
     });
     size_t start = all.size() > want ? all.size() - want : 0;
     std::string out;
+    if (q.flags & ALTER_LOG_TEXT) {
+        stamp_cache stamps;
+        for (size_t i = start; i < all.size(); ++i) {
+            if (all[i].time_ms >= 0) {
+                out.append(stamps.format(all[i].time_ms), stamp_len);
+                out.push_back(' ');
+            }
+            out += all[i].text;
+            out.push_back('\n');
+        }
+        return out;
+    }
     out.reserve((all.size() - start) * 96 + 16);
     json::writer w(out);
     w.begin_object().key("lines").begin_array();

@@ -14,6 +14,7 @@ namespace alter::detail {
 
 namespace {
 constexpr int state_version = 1;
+} // namespace
 
 status write_atomically(const std::string &path, const std::string &data, unsigned mode) {
     std::string tmp = path + ".tmp." + std::to_string(::getpid());
@@ -52,7 +53,6 @@ status write_atomically(const std::string &path, const std::string &data, unsign
     }
     return {};
 }
-} // namespace
 
 std::string supervisor::state_json() const {
     std::string out;

@@ -164,6 +164,9 @@ private:
     void schedule_reaper();
 };
 
+/// Replace `path` with `data`: temp file, fsync, rename, fsync of the directory.
+status write_atomically(const std::string &path, const std::string &data, unsigned mode);
+
 /// Allocate a uv handle whose memory is freed by its close callback.
 template <class H> H *new_handle() { return new H{}; }
 void close_handle(uv_handle_t *h);

@@ -53,6 +53,8 @@ public:
     [[nodiscard]] result<int64_t> get_int_or(std::string_view key, int64_t fallback) const;
     /// Any member re-serialised (minified), e.g. a nested spec to hand to another parser.
     [[nodiscard]] result<std::string> get_raw(std::string_view key) const;
+    /// The elements of the array at `key`, each minified (e.g. to iterate {"processes":[...]}).
+    [[nodiscard]] result<std::vector<std::string>> get_raw_array(std::string_view key) const;
     /// The whole object, minified.
     [[nodiscard]] std::string raw() const;
     /// Top-level member names in document order.

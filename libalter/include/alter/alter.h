@@ -327,6 +327,7 @@ ALTER_API void alter_sub_free(alter_sub_t *sub);
 
 #define ALTER_LOG_REGEX 0x1u /* grep is a POSIX extended regular expression */
 #define ALTER_LOG_ICASE 0x2u /* case-insensitive grep */
+#define ALTER_LOG_TEXT 0x4u  /* plain text "<UTC stamp> <text>\n" lines instead of JSON */
 
 typedef struct alter_log_query {
     uint32_t struct_size;
@@ -339,9 +340,18 @@ typedef struct alter_log_query {
 
 #define ALTER_LOG_QUERY_INIT { sizeof(alter_log_query_t), 0u, 100u, 0u, NULL, NULL }
 
-/** {"lines":[{"time_ms":..,"stream":"out","instance":"..","text":".."}]}, oldest first. */
+/**
+ * {"lines":[{"time_ms":..,"stream":"out","instance":"..","text":".."}]}, oldest first; with
+ * ALTER_LOG_TEXT the lines as text, as stored in the files.
+ */
 ALTER_API int alter_log_read(alter_context_t *ctx, const char *target, const alter_log_query_t *q,
                              char **ret_json);
+/**
+ * The newest `n` lines of `target` still in the in-memory ring (no disk access), oldest first,
+ * in the same shape as alter_log_read(). Handy for the backlog of a live stream.
+ */
+ALTER_API int alter_log_recent(alter_context_t *ctx, const char *target, uint32_t n, uint32_t streams,
+                               char **ret_json);
 /** {"dates":["2026-11-20",...] (newest first),"has_current":true} */
 ALTER_API int alter_log_dates(alter_context_t *ctx, const char *target, char **ret_json);
 /** Delete the log files of `target` (current and rotated). */
@@ -368,12 +378,24 @@ ALTER_API int alter_state_load(alter_context_t *ctx, const char *path);
 #define ALTER_FORMAT_PM2 4u      /* PM2 ecosystem JSON */
 #define ALTER_FORMAT_PROCFILE 5u
 
+typedef struct alter_config_options {
+    uint32_t struct_size;
+    uint32_t format;      /* ALTER_FORMAT_*; AUTO: from the file name, else by the content */
+    const char *filename; /* may be NULL: picks the format with AUTO and names the file in errors */
+    const char *base_dir; /* may be NULL: an app's cwd defaults to it, a relative cwd is joined to it */
+} alter_config_options_t;
+
+#define ALTER_CONFIG_OPTIONS_INIT { sizeof(alter_config_options_t), ALTER_FORMAT_AUTO, NULL, NULL }
+
 /**
- * Parse an ecosystem file's text into {"apps":[spec,...]} with every spec validated.
- * `filename` (may be NULL) picks the format with ALTER_FORMAT_AUTO and names the file in errors.
+ * Parse an ecosystem file's text into {"apps":[spec,...],"warnings":[...]}, every spec
+ * validated. Returns the number of apps. ALTER_EPARSE / ALTER_ESPEC with file, line, column,
+ * field and hint (alter_last_error_json) if anything is wrong: then no app is returned.
  */
-ALTER_API int alter_config_parse(const char *text, size_t len, const char *filename,
-                                 uint32_t format, char **ret_json);
+ALTER_API int alter_config_parse(const char *text, size_t len, const alter_config_options_t *opts,
+                                 char **ret_json);
+/** Read and parse a file: its directory is the base_dir (apps run there unless they say). */
+ALTER_API int alter_config_read(const char *path, uint32_t format, char **ret_json);
 /**
  * Apply {"apps":[...]}: add new apps and start them, update changed ones in place, leave equal
  * ones alone. Nothing changes if any spec is invalid. *ret_json (may be NULL) gets
@@ -413,6 +435,12 @@ ALTER_API int alter_logfile_open(const char *path, uint64_t max_size, uint32_t m
 /** Append text: each line gets a UTC timestamp; a missing final newline is added. */
 ALTER_API int alter_logfile_write(alter_logfile_t *f, const char *text, size_t len);
 ALTER_API void alter_logfile_close(alter_logfile_t *f);
+
+/**
+ * Replace the file at `path` with `data` atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory. `mode` applies to the new file (e.g. 0600).
+ */
+ALTER_API int alter_write_file_atomic(const char *path, const char *data, size_t len, uint32_t mode);
 
 #ifdef __cplusplus
 }

@@ -456,10 +456,20 @@ private:
 
 /// Parse an ecosystem file's text: {"apps":[...],"warnings":[...]}.
 inline result<std::string> config_parse(std::string_view text, const std::string &filename = {},
-                                        uint32_t format = ALTER_FORMAT_AUTO) {
+                                        uint32_t format = ALTER_FORMAT_AUTO, const std::string &base_dir = {}) {
+    alter_config_options_t o = ALTER_CONFIG_OPTIONS_INIT;
+    o.format = format;
+    o.filename = filename.empty() ? nullptr : filename.c_str();
+    o.base_dir = base_dir.empty() ? nullptr : base_dir.c_str();
     char *js = nullptr;
-    int r = alter_config_parse(text.data(), text.size(), filename.empty() ? nullptr : filename.c_str(), format, &js);
+    int r = alter_config_parse(text.data(), text.size(), &o, &js);
     return detail::take(r, js);
+}
+
+/// Read and parse an ecosystem file (apps run in its directory unless they say otherwise).
+inline result<std::string> config_read(const std::string &path, uint32_t format = ALTER_FORMAT_AUTO) {
+    char *js = nullptr;
+    return detail::take(alter_config_read(path.c_str(), format, &js), js);
 }
 
 /// The next `n` fire times of a cron expression after `from`.

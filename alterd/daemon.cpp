@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include "daemon.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "alter_build_config.h"
+
+namespace alterd {
+
+namespace {
+int64_t now_ms() {
+    struct timespec ts {};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+} // namespace
+
+daemon::daemon(daemon_options opts) : opts_(std::move(opts)) {}
+
+daemon::~daemon() {
+    server_.reset();
+    alter_context_free(ctx_);
+    alter_logfile_close(log_);
+}
+
+void daemon::log(std::string_view line) {
+    if (log_ != nullptr) (void)alter_logfile_write(log_, line.data(), line.size());
+}
+
+void daemon::ready(std::string_view message) {
+    if (opts_.ready_fd < 0) return;
+    std::string m(message);
+    m.push_back('\n');
+    (void)!::write(opts_.ready_fd, m.data(), m.size());
+    ::close(opts_.ready_fd);
+    opts_.ready_fd = -1;
+}
+
+void daemon::on_event(const alter_event_t &e) {
+    if (e.kind != ALTER_EVENT_STATE) return;
+    // The daemon log keeps what an operator needs afterwards: crashes, give-ups, spawn errors.
+    if (e.to != ALTER_STATE_CRASHED && e.to != ALTER_STATE_ERRORED) return;
+    log(std::string("event ") + e.json);
+}
+
+int daemon::run() {
+    started_ms_ = now_ms();
+    if (alter_logfile_open(opts_.home.daemon_log.c_str(), 10u * 1024 * 1024, 3, &log_) < 0) log_ = nullptr;
+
+    // Re-parented grandchildren come to us, not to init: we reap them (see ALTER_CONTEXT_REAP_ALL).
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // libuv writes with write(2): a client hanging up must not kill the daemon.
+    ::signal(SIGPIPE, SIG_IGN);
+
+    alter_context_options_t o = ALTER_CONTEXT_OPTIONS_INIT;
+    o.flags = ALTER_CONTEXT_CALLER_THREAD | ALTER_CONTEXT_REAP_ALL;
+    o.log_dir = opts_.home.logs.c_str();
+    o.state_path = opts_.home.state.c_str();
+    o.autosave_ms = 200;
+    o.stats_interval_ms = opts_.stats_interval_ms;
+    o.on_record = [](int level, const char *msg, void *ud) {
+        static constexpr const char *names[] = {"debug", "info", "warn", "error"};
+        static_cast<daemon *>(ud)->log(std::string(names[level & 3]) + " " + msg);
+    };
+    o.record_userdata = this;
+    if (int rc = alter_context_new(&o, &ctx_); rc < 0) {
+        std::string msg = std::string("cannot create the supervisor: ") + alter_last_error();
+        log(msg);
+        ready(msg);
+        return 1;
+    }
+    loop_ = static_cast<uv_loop_t *>(alter_context_loop(ctx_));
+    (void)alter_event_watch(
+        ctx_, [](const alter_event_t *e, void *ud) { static_cast<daemon *>(ud)->on_event(*e); }, this, nullptr);
+
+    add_routes();
+    alter::net::server_options so;
+    so.log = [this](alter::net::log_level, std::string_view m) { log(std::string("http ") + std::string(m)); };
+    // Only our own user (or root) may talk to us: the socket is 0600 in a 0700 dir; belt and braces.
+    uid_t me = ::geteuid();
+    server_ = std::make_unique<alter::net::server>(
+        loop_,
+        [this, me](alter::net::request &req, alter::net::responder res) {
+            const auto &peer = req.peer();
+            if (peer.kind == alter::net::transport::unix_socket && peer.uid != static_cast<int64_t>(me) && peer.uid != 0)
+                return res.send_error("forbidden", "this daemon belongs to another user");
+            router_.dispatch(req, std::move(res));
+        },
+        so);
+    if (int rc = server_->listen_unix(opts_.home.socket); rc < 0) {
+        std::string msg = "cannot listen on " + opts_.home.socket + ": " + alter::net::error_text(rc);
+        log(msg);
+        ready(msg);
+        return 1;
+    }
+
+    int signums[4] = {SIGTERM, SIGINT, SIGCHLD, SIGHUP};
+    for (int i = 0; i < 4; ++i) {
+        uv_signal_init(loop_, &signals_[i]);
+        signals_[i].data = this;
+        uv_signal_start(&signals_[i], on_signal, signums[i]);
+    }
+
+    int restored = alter_state_load(ctx_, nullptr);
+    if (restored < 0) log(std::string("state.json not restored: ") + alter_last_error());
+    log("alterd " ALTER_VERSION_STRING " started, pid " + std::to_string(::getpid()) + ", data dir " + opts_.home.dir +
+        ", " + std::to_string(restored < 0 ? 0 : restored) + " apps restored");
+    ready("ok");
+
+    alter_context_run(ctx_);
+    log("alterd stopped");
+    return exit_code_;
+}
+
+void daemon::on_signal(uv_signal_t *h, int signum) {
+    auto *self = static_cast<daemon *>(h->data);
+    switch (signum) {
+    case SIGCHLD: alter_context_reap(self->ctx_); break;
+    case SIGHUP: self->log("SIGHUP received (nothing to reload: the state is always current)"); break;
+    default: self->shutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+}
+
+void daemon::shutdown(const char *why) {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    log(std::string("shutting down: ") + why);
+    if (alter_state_save(ctx_, nullptr) < 0) log(std::string("save failed: ") + alter_last_error());
+    // Stop taking requests (open streams end), then stop the apps; the loop ends after that.
+    server_->close([this] {
+        for (auto &s : signals_)
+            if (s.data != nullptr) {
+                uv_signal_stop(&s);
+                if (!uv_is_closing(reinterpret_cast<uv_handle_t *>(&s))) uv_close(reinterpret_cast<uv_handle_t *>(&s), nullptr);
+            }
+        alter_context_shutdown(ctx_, nullptr, nullptr);
+    });
+}
+
+void daemon::add_routes() {
+    add_system_routes(router_, *this);
+    add_process_routes(router_, *this);
+    add_log_routes(router_, *this);
+}
+
+} // namespace alterd
