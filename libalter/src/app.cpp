@@ -37,6 +37,17 @@ std::string app::log_dir_of(const std::string &instance_name) const {
 }
 
 void app::set_spec(app_spec s) {
+    // Transient runs are not part of the instance count: keep them aside while scaling.
+    std::vector<std::unique_ptr<instance>> runs_now;
+    for (auto &i : instances_)
+        if (i->transient()) runs_now.push_back(std::move(i));
+    std::erase_if(instances_, [](const std::unique_ptr<instance> &i) { return !i; });
+    struct put_back {
+        std::vector<std::unique_ptr<instance>> &from, &to;
+        ~put_back() {
+            for (auto &i : from) to.push_back(std::move(i));
+        }
+    } restore{runs_now, instances_};
     bool renamed_instances = (spec_.instances > 1) != (s.instances > 1);
     uint32_t old_n = spec_.instances;
     spec_ = std::move(s);
@@ -125,15 +136,19 @@ void app::cron_fire() {
         arm_cron();
         return;
     }
-    for (auto &i : instances_) {
+    std::vector<instance *> mains;
+    for (auto &i : instances_)
+        if (!i->transient()) mains.push_back(i.get());
+    for (instance *i : mains) {
         state s = i->current();
         if (s == state::running || s == state::stopping || s == state::starting) {
             if (spec_.type == app_type::daemon) {
                 i->user_restart("cron restart"); // PM2 cron_restart: restart a daemon on schedule
             } else if (spec_.overlap == overlap_policy::replace) {
                 i->user_restart("cron (replace)");
+            } else if (spec_.overlap == overlap_policy::allow) {
+                start_extra_run(*i, "cron (overlap)");
             } else {
-                // skip (allow runs on top are not possible with one process per instance: skip too)
                 run_record r;
                 r.start_ms = now;
                 r.end_ms = now;
@@ -147,6 +162,32 @@ void app::cron_fire() {
         i->feed(input::start, "cron");
     }
     arm_cron();
+}
+
+void app::start_extra_run(instance &main, const char *trigger) {
+    instances_.push_back(std::make_unique<instance>(*this, main.index(), main.name() + "#" + std::to_string(++run_seq_)));
+    instances_.back()->feed(input::start, trigger);
+}
+
+void app::prune_finished_runs() {
+    // Called from the supervisor's reaper timer, never from inside an instance callback.
+    for (auto it = instances_.begin(); it != instances_.end();) {
+        instance &i = **it;
+        bool done = i.transient() && i.idle() && !is_active(i.current());
+        bool waiting_done = i.transient() && i.idle() && i.current() == state::waiting;
+        if (done || waiting_done) {
+            (*it)->close();
+            it = instances_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+bool app::has_finished_runs() const {
+    for (const auto &i : instances_)
+        if (i->transient() && i->idle() && (i->current() == state::waiting || !is_active(i->current()))) return true;
+    return false;
 }
 
 void app::record_run_start(instance &i, const char *trigger) {

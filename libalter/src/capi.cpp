@@ -115,6 +115,7 @@ result<std::string> on_loop_str(alter_context_t *c, std::function<result<std::st
 std::vector<log_source> sources_of(supervisor &s, const supervisor::target &t) {
     std::vector<log_source> out;
     for (instance *i : t.instances) {
+        if (i->transient()) continue; // shares the main instance's files
         std::string dir = i->owner().log_dir_of(i->name());
         if (!dir.empty()) out.push_back({i->name(), dir});
     }

@@ -151,10 +151,16 @@ void output_pipe::finish() {
 
 // ---- instance ------------------------------------------------------------------------------
 
-instance::instance(app &owner, uint32_t index)
-    : app_(owner), index_(index),
-      name_(owner.spec().instances > 1 ? owner.spec().name + "-" + std::to_string(index) : owner.spec().name),
-      ring_(owner.ctx().options().log_ring_lines, ring_bytes) {}
+namespace {
+std::string instance_name(const app &a, uint32_t index) {
+    return a.spec().instances > 1 ? a.spec().name + "-" + std::to_string(index) : a.spec().name;
+}
+} // namespace
+
+instance::instance(app &owner, uint32_t index, std::string transient_name)
+    : app_(owner), index_(index), name_(transient_name.empty() ? instance_name(owner, index) : transient_name),
+      log_name_(transient_name.empty() ? std::string() : instance_name(owner, index)),
+      ring_(owner.ctx().options().log_ring_lines, transient_name.empty() ? ring_bytes : 16 * 1024) {}
 
 instance::~instance() { close(); }
 
@@ -182,7 +188,7 @@ void instance::close_logs() {
 }
 
 log_file *instance::file(uint8_t stream) {
-    std::string dir = app_.log_dir_of(name_);
+    std::string dir = app_.log_dir_of(log_name());
     if (dir.empty()) return nullptr;
     auto &f = stream == ALTER_STREAM_ERR ? err_file_ : out_file_;
     if (!f) f = std::make_unique<log_file>(dir, stream == ALTER_STREAM_ERR ? "err.log" : "out.log");

@@ -68,12 +68,17 @@ struct run_record {
 
 class instance {
 public:
-    instance(app &owner, uint32_t index);
+    /// A transient instance is an extra run of a cron job with overlap = allow: named
+    /// "<main>#<n>", writing to the main instance's log files, removed once it has finished.
+    instance(app &owner, uint32_t index, std::string transient_name = {});
     ~instance();
     instance(const instance &) = delete;
     instance &operator=(const instance &) = delete;
 
     const std::string &name() const { return name_; }
+    /// The name its log files live under (the main instance's for a transient run).
+    const std::string &log_name() const { return log_name_.empty() ? name_ : log_name_; }
+    bool transient() const { return !log_name_.empty(); }
     uint32_t index() const { return index_; }
     state current() const { return state_; }
     pid_t pid() const { return pid_; }
@@ -139,6 +144,7 @@ private:
     app &app_;
     uint32_t index_;
     std::string name_;
+    std::string log_name_; // set for transient runs only
     state state_ = state::stopped;
     after_stop after_ = after_stop::stay_stopped;
     pid_t pid_ = 0;

@@ -2,6 +2,8 @@
 #include "supervisor.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <cerrno>
 #include <cstdio>
 #include <iterator>
@@ -77,6 +79,12 @@ void supervisor::on_timer(uv_timer_t *t) {
     } else {
         // The reaper timer: apps and instances removed while their processes were still running.
         std::erase_if(self->parked_, [](const std::unique_ptr<instance> &i) { return i->idle(); });
+        bool runs_left = false;
+        for (auto &a : self->apps_) {
+            a->prune_finished_runs();
+            for (auto &i : a->instances())
+                if (i->transient()) runs_left = true;
+        }
         std::erase_if(self->graveyard_, [self](const std::unique_ptr<app> &a) {
             for (const auto &i : a->instances())
                 if (!i->idle()) return false;
@@ -84,7 +92,7 @@ void supervisor::on_timer(uv_timer_t *t) {
                 if (&p->owner() == a.get()) return false;
             return true;
         });
-        if (self->graveyard_.empty() && self->parked_.empty()) {
+        if (self->graveyard_.empty() && self->parked_.empty() && !runs_left) {
             close_handle(t);
             self->reaper_timer_ = nullptr;
         }
@@ -364,9 +372,16 @@ result<int> supervisor::start(std::string_view t) {
         if (a->spec().type == app_type::cron) a->arm_cron();
         if (!a->spec().watch.empty()) a->start_watch();
     }
+    forget_pending_stops(r->instances);
     for (instance *i : r->instances) {
         app &a = i->owner();
         if (!a.spec().enabled) continue;
+        if (i->transient()) continue;
+        if (a.spec().type == app_type::cron && a.is_reboot_job()) {
+            // @reboot: the start (daemon start, resurrect, alter start) is the run.
+            if (i->feed(input::start, "reboot")) ++n;
+            continue;
+        }
         bool ok = a.spec().type == app_type::cron ? i->feed(input::schedule, "scheduled") || i->current() == state::running
                                                   : i->feed(input::start, "start");
         if (ok) ++n;
@@ -384,13 +399,12 @@ result<int> supervisor::stop(std::string_view t) {
         a->stop_watch();
     }
     int n = 0;
-    // Dependents stop before their dependencies: order by reverse dependency depth.
-    std::vector<instance *> order = r->instances;
-    sort_dependents_first(order);
-    for (instance *i : order) {
+    for (instance *i : r->instances) {
         if (r->apps.empty()) i->owner().desired_running = false;
-        if (i->feed(input::stop, "stop")) ++n;
+        if (i->current() != state::stopped && i->current() != state::disabled) ++n;
     }
+    // Dependents stop before their dependencies (each layer once the previous one has ended).
+    stop_in_order(r->instances, false);
     mark_dirty();
     return n;
 }
@@ -690,13 +704,63 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
 
 // ---- dependencies --------------------------------------------------------------------------
 
-void supervisor::sort_dependents_first(std::vector<instance *> &v) {
+void supervisor::stop_in_order(const std::vector<instance *> &v, bool shutdown) {
     std::vector<dep_node> nodes;
     for (auto &a : apps_) nodes.push_back({a->name(), a->spec().deps});
     auto depth = dep_depths(nodes);
-    std::stable_sort(v.begin(), v.end(), [&](instance *x, instance *y) {
-        return depth[x->owner().name()] > depth[y->owner().name()];
-    });
+    std::map<int, std::vector<std::string>, std::greater<int>> by_depth;
+    for (instance *i : v) by_depth[depth[i->owner().name()]].push_back(i->name());
+    stop_plan plan;
+    plan.shutdown = shutdown;
+    for (auto &[d, names] : by_depth) plan.layers.push_back(std::move(names));
+    stop_plans_.push_back(std::move(plan));
+    advance_stop_plans();
+}
+
+instance *supervisor::find_instance(std::string_view name) {
+    for (auto &a : apps_)
+        for (auto &i : a->instances())
+            if (i->name() == name) return i.get();
+    for (auto &a : graveyard_)
+        for (auto &i : a->instances())
+            if (i->name() == name) return i.get();
+    return nullptr;
+}
+
+void supervisor::advance_stop_plans() {
+    if (advancing_ || stop_plans_.empty()) return;
+    advancing_ = true;
+    for (auto it = stop_plans_.begin(); it != stop_plans_.end();) {
+        stop_plan &p = *it;
+        while (!p.layers.empty()) {
+            auto &layer = p.layers.front();
+            if (!p.issued) {
+                p.issued = true;
+                for (const auto &n : layer)
+                    if (instance *i = find_instance(n)) {
+                        if (p.shutdown) i->shutdown_stop();
+                        else i->feed(input::stop, "stop");
+                    }
+            }
+            bool busy = false;
+            for (const auto &n : layer)
+                if (instance *i = find_instance(n); i && !i->idle()) busy = true;
+            if (busy) break;
+            p.layers.erase(p.layers.begin());
+            p.issued = false;
+        }
+        if (p.layers.empty()) it = stop_plans_.erase(it);
+        else ++it;
+    }
+    advancing_ = false;
+}
+
+void supervisor::forget_pending_stops(const std::vector<instance *> &v) {
+    for (auto &p : stop_plans_)
+        for (size_t k = p.issued ? 1 : 0; k < p.layers.size(); ++k)
+            std::erase_if(p.layers[k], [&](const std::string &n) {
+                return std::any_of(v.begin(), v.end(), [&](instance *i) { return i->name() == n; });
+            });
 }
 
 bool supervisor::deps_ready(const app &a, std::string *waiting_for) {
@@ -741,7 +805,11 @@ void supervisor::instance_changed(instance &i, state from, state to) {
     if (to == state::running || to == state::exited || to == state::crashed || to == state::stopped ||
         to == state::errored || to == state::waiting)
         release_blocked();
-    if (i.owner().spec().type == app_type::once && (to == state::exited)) i.owner().desired_running = false;
+    if (i.owner().spec().type == app_type::once && to == state::exited && !i.transient()) i.owner().desired_running = false;
+    if (!is_active(to) || to == state::waiting) {
+        advance_stop_plans();
+        if (i.transient()) schedule_reaper();
+    }
     if (shutting_down_) check_shutdown_done();
 }
 
@@ -785,12 +853,12 @@ void supervisor::shutdown(std::function<void()> done) {
         a->disarm_cron();
         a->stop_watch();
     }
-    // Dependents first.
+    // Dependents first, layer by layer.
     std::vector<instance *> all;
     for (auto &a : apps_)
         for (auto &i : a->instances()) all.push_back(i.get());
-    sort_dependents_first(all);
-    for (instance *i : all) i->shutdown_stop();
+    stop_plans_.clear();
+    stop_in_order(all, true);
     for (auto &a : graveyard_)
         for (auto &i : a->instances()) i->shutdown_stop();
     for (auto &i : parked_) i->shutdown_stop();

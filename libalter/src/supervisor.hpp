@@ -54,8 +54,13 @@ public:
     int64_t next_run_ms = 0;        // wall ms of the next cron fire, 0 if none
     int64_t last_run_ms = 0;
     void arm_cron();
+    bool is_reboot_job() const { return schedule_ && cron_is_reboot(*schedule_); }
     void disarm_cron();
     void record_run_start(instance &i, const char *trigger);
+    /// overlap = allow: a concurrent run next to a busy instance.
+    void start_extra_run(instance &main, const char *trigger);
+    void prune_finished_runs();
+    bool has_finished_runs() const;
     void record_run_end(instance &i);
     // watch
     void start_watch();
@@ -71,6 +76,7 @@ private:
     std::vector<std::unique_ptr<instance>> instances_;
     std::optional<cron_schedule> schedule_;
     std::string schedule_source_;
+    uint32_t run_seq_ = 0;
     uv_timer_t *cron_timer_ = nullptr;
     std::unique_ptr<watcher> watcher_;
 };
@@ -145,7 +151,12 @@ private:
     void arm_midnight();
     void check_shutdown_done();
     void release_blocked();
-    void sort_dependents_first(std::vector<instance *> &v);
+    /// Stop instances layer by layer: dependents first, each layer once the one before has no
+    /// process left. `shutdown`: never restarts, also ends waiting/starting instances.
+    void stop_in_order(const std::vector<instance *> &v, bool shutdown);
+    void advance_stop_plans();
+    void forget_pending_stops(const std::vector<instance *> &v);
+    instance *find_instance(std::string_view name);
     status check_deps(const app_spec &spec, const std::vector<app_spec> *batch);
     result<int> for_each_instance(std::string_view target, input in, const char *reason);
 
@@ -161,6 +172,13 @@ private:
     bool releasing_ = false;
     std::vector<std::unique_ptr<app>> graveyard_; // removed apps waiting for their processes to end
     std::vector<std::unique_ptr<instance>> parked_; // instances removed by a scale-down, still stopping
+    struct stop_plan {
+        std::vector<std::vector<std::string>> layers; // instance names, dependents first
+        bool issued = false;                          // the front layer has been told to stop
+        bool shutdown = false;
+    };
+    std::deque<stop_plan> stop_plans_;
+    bool advancing_ = false;
     void schedule_reaper();
 };
 
