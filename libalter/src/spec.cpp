@@ -12,6 +12,7 @@
 
 #include "alter/alter.h"
 #include "common/json_writer.hpp"
+#include "cron.hpp"
 
 namespace alter::detail {
 
@@ -576,6 +577,21 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
             s.watch_debounce_ms = *x;
         } else if (canon == "cron") {
             TRY(x, r.string());
+            if (!x->empty()) {
+                auto sched = cron_parse(*x);
+                if (!sched) {
+                    error e = sched.err();
+                    e.code = ALTER_ESPEC;
+                    e.field = where.field_prefix + std::string(key);
+                    e.message = e.field + ": " + e.message;
+                    e.file = where.file;
+                    // The position in the file of the value; the column within the expression
+                    // stays in the message.
+                    e.line = v.line;
+                    e.column = v.column;
+                    return e;
+                }
+            }
             s.cron = std::move(*x);
         } else if (canon == "overlap") {
             static constexpr std::array<std::pair<std::string_view, overlap_policy>, 3> t{

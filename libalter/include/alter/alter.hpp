@@ -95,10 +95,12 @@ inline result<int> count(int r) {
     if (r < 0) return error::last(r);
     return r;
 }
-inline result<std::string> take(int r, char *s) {
+/// `s` is read after `r` was computed (a pointer to the out-parameter, not its value: the
+/// order in which call arguments are evaluated is unspecified).
+inline result<std::string> take(int r, char **s) {
     if (r < 0) return error::last(r);
-    std::string out = s != nullptr ? s : "";
-    alter_free(s);
+    std::string out = *s != nullptr ? *s : "";
+    alter_free(*s);
     return out;
 }
 } // namespace detail
@@ -284,23 +286,23 @@ public:
     result<std::string> list(const std::string &ns = {}) {
         char *js = nullptr;
         int r = alter_app_list(get(), ns.empty() ? nullptr : ns.c_str(), &js);
-        return detail::take(r, js);
+        return detail::take(r, &js);
     }
     result<std::string> status_of(const std::string &t) {
         char *js = nullptr;
-        return detail::take(alter_app_get(get(), t.c_str(), &js), js);
+        return detail::take(alter_app_get(get(), t.c_str(), &js), &js);
     }
     result<std::string> spec(const std::string &name) {
         char *js = nullptr;
-        return detail::take(alter_app_spec(get(), name.c_str(), &js), js);
+        return detail::take(alter_app_spec(get(), name.c_str(), &js), &js);
     }
     result<std::string> runs(const std::string &t) {
         char *js = nullptr;
-        return detail::take(alter_app_runs(get(), t.c_str(), &js), js);
+        return detail::take(alter_app_runs(get(), t.c_str(), &js), &js);
     }
     result<std::string> host_stats() {
         char *js = nullptr;
-        return detail::take(alter_host_stats(get(), &js), js);
+        return detail::take(alter_host_stats(get(), &js), &js);
     }
 
     /// Wait until every instance of `t` is in one of `states` (not from the loop thread).
@@ -383,11 +385,11 @@ public:
         c.date = q.date.empty() ? nullptr : q.date.c_str();
         c.grep = q.grep.empty() ? nullptr : q.grep.c_str();
         char *js = nullptr;
-        return detail::take(alter_log_read(get(), t.c_str(), &c, &js), js);
+        return detail::take(alter_log_read(get(), t.c_str(), &c, &js), &js);
     }
     result<std::string> log_dates(const std::string &t) {
         char *js = nullptr;
-        return detail::take(alter_log_dates(get(), t.c_str(), &js), js);
+        return detail::take(alter_log_dates(get(), t.c_str(), &js), &js);
     }
     result<int> clear_logs(const std::string &t) { return detail::count(alter_log_clear(get(), t.c_str())); }
 
@@ -399,7 +401,7 @@ public:
     }
     result<std::string> apply(const std::string &apps_json) {
         char *js = nullptr;
-        return detail::take(alter_config_apply(get(), apps_json.c_str(), &js), js);
+        return detail::take(alter_config_apply(get(), apps_json.c_str(), &js), &js);
     }
 
     /// Caller-thread contexts: run the loop until shutdown has finished.
@@ -463,13 +465,13 @@ inline result<std::string> config_parse(std::string_view text, const std::string
     o.base_dir = base_dir.empty() ? nullptr : base_dir.c_str();
     char *js = nullptr;
     int r = alter_config_parse(text.data(), text.size(), &o, &js);
-    return detail::take(r, js);
+    return detail::take(r, &js);
 }
 
 /// Read and parse an ecosystem file (apps run in its directory unless they say otherwise).
 inline result<std::string> config_read(const std::string &path, uint32_t format = ALTER_FORMAT_AUTO) {
     char *js = nullptr;
-    return detail::take(alter_config_read(path.c_str(), format, &js), js);
+    return detail::take(alter_config_read(path.c_str(), format, &js), &js);
 }
 
 /// The next `n` fire times of a cron expression after `from`.
