@@ -112,6 +112,7 @@ sse_stream responder::begin_sse() {
 
 void responder::on_close(std::function<void()> fn) {
     if (ex_ && ex_->conn) ex_->on_close = std::move(fn);
+    else if (fn) fn(); // already gone: clean up now rather than never
 }
 
 bool stream::is_open() const noexcept {
@@ -135,6 +136,7 @@ size_t stream::backlog() const noexcept {
 
 void stream::on_close(std::function<void()> fn) {
     if (is_open()) ex_->on_close = std::move(fn);
+    else if (fn) fn(); // already closed (HEAD, client gone): clean up now rather than never
 }
 
 bool sse_stream::send(std::string_view data, std::string_view event, std::string_view id) {

@@ -244,7 +244,7 @@ int server::listen_unix(const std::string &path) {
     if (rc < 0)
         ::close(fd); // not owned by the handle
     else
-        rc = uv_listen(&l->h.stream, 128, detail::on_connection);
+        rc = uv_listen(&l->h.stream, SOMAXCONN, detail::on_connection);
     if (rc < 0) {
         impl_->listeners.pop_back();
         uv_close(&l->h.handle, detail::on_listener_closed);
@@ -265,7 +265,7 @@ int server::listen_tcp(const std::string &host, uint16_t port) {
     l->h.handle.data = l;
     ++impl_->live;
     int rc = uv_tcp_bind(&l->h.tcp, reinterpret_cast<sockaddr *>(&ss), 0);
-    if (rc == 0) rc = uv_listen(&l->h.stream, 511, detail::on_connection);
+    if (rc == 0) rc = uv_listen(&l->h.stream, SOMAXCONN, detail::on_connection);
     if (rc == 0) {
         sockaddr_storage bound{};
         int len = sizeof bound;

@@ -70,10 +70,18 @@ int finish_json(result<std::string> r, char **ret_json) {
 
 // Shared between a context and its subscriptions, so a subscription outliving its context
 // (a caller error, but a common one) does not touch freed memory.
+struct app_waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    int result = 1; // 1: waiting; 0: done; < 0: error (ALTER_ECLOSED when the context goes away)
+    uint64_t watch = 0;
+};
+
 struct context_link {
     std::mutex mu;
     context *ctx = nullptr;
     std::set<alter_sub_t *> subs;
+    std::set<std::shared_ptr<app_waiter>> waiters;
 };
 
 } // namespace
@@ -117,7 +125,7 @@ std::vector<log_source> sources_of(supervisor &s, const supervisor::target &t) {
     for (instance *i : t.instances) {
         if (i->transient()) continue; // shares the main instance's files
         std::string dir = i->owner().log_dir_of(i->name());
-        if (!dir.empty()) out.push_back({i->name(), dir});
+        if (!dir.empty()) out.push_back({i->owner().name(), i->name(), dir});
     }
     (void)s;
     return out;
@@ -177,6 +185,11 @@ void alter_context_free(alter_context_t *c) {
             std::lock_guard lock(c->link->mu);
             for (alter_sub_t *s : c->link->subs) s->q->close();
             c->link->subs.clear();
+            for (const auto &w : c->link->waiters) {
+                std::lock_guard wl(w->mu);
+                if (w->result == 1) w->result = ALTER_ECLOSED;
+                w->cv.notify_all();
+            }
             c->link->ctx = nullptr;
         }
         c->ctx.reset();
@@ -196,7 +209,18 @@ int alter_context_run(alter_context_t *c) {
 int alter_context_shutdown(alter_context_t *c, void (*done)(void *), void *userdata) {
     return guard([&] {
         CHECK_CTX(c);
-        int r = c->ctx->shutdown(done == nullptr ? std::function<void()>() : [done, userdata] { done(userdata); });
+        // At the end, waiters in alter_app_wait wake with ALTER_ECLOSED.
+        int r = c->ctx->shutdown([link = c->link, done, userdata] {
+            {
+                std::lock_guard lock(link->mu);
+                for (const auto &w : link->waiters) {
+                    std::lock_guard wl(w->mu);
+                    if (w->result == 1) w->result = ALTER_ECLOSED;
+                    w->cv.notify_all();
+                }
+            }
+            if (done != nullptr) done(userdata);
+        });
         return r < 0 ? fail(r, "already shut down") : 0;
     });
 }
@@ -340,13 +364,12 @@ int alter_app_wait(alter_context_t *c, const char *target, uint32_t state_mask, 
         if (state_mask == 0) return fail(ALTER_EINVAL, "state_mask is empty");
         context *ctx = c->ctx.get();
         if (ctx->on_loop()) return fail(ALTER_ESTATE, "alter_app_wait cannot be called on the loop thread");
-        struct waiter {
-            std::mutex mu;
-            std::condition_variable cv;
-            int result = 1; // 1: waiting
-            uint64_t watch = 0;
-        };
-        auto w = std::make_shared<waiter>();
+        auto w = std::make_shared<app_waiter>();
+        auto link = c->link;
+        {
+            std::lock_guard lock(link->mu);
+            link->waiters.insert(w);
+        }
         std::string t(target);
         auto check = [ctx, t, state_mask, w]() {
             auto r = ctx->sup().resolve(t);
@@ -357,7 +380,7 @@ int alter_app_wait(alter_context_t *c, const char *target, uint32_t state_mask, 
                     if (!(state_mask & (1u << static_cast<unsigned>(i->current())))) res = 1;
             if (res == 1) return false;
             std::lock_guard lock(w->mu);
-            w->result = res;
+            if (w->result == 1) w->result = res;
             w->cv.notify_all();
             return true;
         };
@@ -370,22 +393,33 @@ int alter_app_wait(alter_context_t *c, const char *target, uint32_t state_mask, 
                     w->watch = 0;
                 }
             });
+            // Shutdown ends the wait too.
             return 0;
         });
-        if (!setup) return set_last_error(setup.err());
+        auto forget = [&] {
+            std::lock_guard lock(link->mu);
+            link->waiters.erase(w);
+            // The context may be gone (freed while we waited): only then skip the clean-up.
+            if (link->ctx != nullptr)
+                (void)link->ctx->call<int>([ctx = link->ctx, w]() -> result<int> {
+                    if (w->watch != 0) ctx->bus().unwatch(w->watch);
+                    w->watch = 0;
+                    return 0;
+                });
+        };
+        if (!setup) {
+            forget();
+            return set_last_error(setup.err());
+        }
         std::unique_lock lock(w->mu);
         auto done = [&] { return w->result != 1; };
         bool ok = timeout_ms < 0 ? (w->cv.wait(lock, done), true)
                                  : w->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
         int res = w->result;
         lock.unlock();
-        // Remove the watcher (if still there) before returning.
-        (void)ctx->call<int>([ctx, w]() -> result<int> {
-            if (w->watch != 0) ctx->bus().unwatch(w->watch);
-            w->watch = 0;
-            return 0;
-        });
+        forget();
         if (!ok) return fail(ALTER_ETIMEDOUT, "timed out waiting for '" + t + "'");
+        if (res == ALTER_ECLOSED) return fail(res, "the context was closed while waiting for '" + t + "'");
         return res < 0 ? fail(res, "while waiting for '" + t + "'") : 0;
     });
 }
@@ -456,7 +490,8 @@ int alter_sub_new(alter_context_t *c, const alter_sub_options_t *opts, alter_sub
                 if (!r) return std::move(r).err();
                 for (instance *i : r->instances)
                     i->ring().for_last(backlog, [&](int64_t t, uint8_t stream, std::string_view text) {
-                        alter_log_line_t l{sizeof(alter_log_line_t), stream, t, i->owner().name().c_str(), i->name().c_str(), text.data(), text.size()};
+                        alter_log_line_t l{sizeof(alter_log_line_t), stream, t, i->owner().name().c_str(), i->name().c_str(),
+                                           text.data(), text.size(), i->owner().spec().ns.c_str()};
                         q->push(log_record(l));
                     });
             } else if (!target.empty()) {
@@ -646,7 +681,7 @@ int alter_config_parse(const char *text, size_t len, const alter_config_options_
         if (text == nullptr && len > 0) return fail(ALTER_EINVAL, "text is NULL");
         alter_config_options_t o = ALTER_CONFIG_OPTIONS_INIT;
         if (!copy_options(opts, o)) return fail(ALTER_EINVAL, "options: struct_size too small");
-        if (o.format > ALTER_FORMAT_PROCFILE) return fail(ALTER_EINVAL, "unknown format");
+        if (o.format > ALTER_FORMAT_SUPERVISORD) return fail(ALTER_EINVAL, "unknown format");
         auto r = config_parse(std::string_view(text != nullptr ? text : "", len), o.filename != nullptr ? o.filename : "",
                               static_cast<config_format>(o.format));
         if (!r) return set_last_error(r.err());
@@ -673,7 +708,8 @@ int alter_config_parse(const char *text, size_t len, const alter_config_options_
 int alter_config_read(const char *path, uint32_t format, char **ret_json) {
     return guard([&] {
         CHECK_STR(path, "path");
-        int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: a FIFO must not hang us in open(); only regular files are read.
+        int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) return fail(-errno, std::string("cannot read ") + path + ": " + std::strerror(errno));
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -687,7 +723,13 @@ int alter_config_read(const char *path, uint32_t format, char **ret_json) {
         std::string text;
         char buf[65536];
         ssize_t n;
-        while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+            text.append(buf, static_cast<size_t>(n));
+            if (text.size() > config_limits::max_text) {
+                ::close(fd);
+                return fail(ALTER_ELIMIT, std::string(path) + " is larger than 8 MiB");
+            }
+        }
         ::close(fd);
         std::string p(path);
         std::string dir = p.rfind('/') == std::string::npos ? "." : p.substr(0, std::max<size_t>(p.rfind('/'), 1));
@@ -823,13 +865,13 @@ int alter_log_recent(alter_context_t *c, const char *target, uint32_t n, uint32_
             struct line {
                 int64_t time;
                 uint8_t stream;
-                const std::string *instance;
+                const instance *inst;
                 std::string_view text;
             };
             std::vector<line> lines;
             for (instance *i : r->instances)
                 i->ring().for_last(0, [&](int64_t time, uint8_t stream, std::string_view text) {
-                    if (mask & stream) lines.push_back({time, stream, &i->name(), text});
+                    if (mask & stream) lines.push_back({time, stream, i, text});
                 });
             std::stable_sort(lines.begin(), lines.end(), [](const line &a, const line &b) { return a.time < b.time; });
             size_t start = lines.size() > want ? lines.size() - want : 0;
@@ -840,7 +882,8 @@ int alter_log_recent(alter_context_t *c, const char *target, uint32_t n, uint32_
                 w.begin_object()
                     .field("time_ms", static_cast<long long>(lines[k].time))
                     .field("stream", lines[k].stream == ALTER_STREAM_ERR ? "err" : "out")
-                    .field("instance", *lines[k].instance)
+                    .field("app", lines[k].inst->owner().name())
+                    .field("instance", lines[k].inst->name())
                     .field("text", lines[k].text)
                     .end_object();
             w.end_array().end_object();

@@ -284,7 +284,8 @@ result<value> parse_pm2_text(std::string_view text) {
 } // namespace
 
 config_format config_detect(std::string_view filename, std::string_view text) {
-    switch (detect_syntax(filename, text)) {
+    syntax syn = detect_syntax(filename, text);
+    switch (syn) {
     case syntax::toml: return config_format::toml;
     case syntax::procfile: return config_format::procfile;
     case syntax::js: return config_format::pm2;
@@ -293,7 +294,7 @@ config_format config_detect(std::string_view filename, std::string_view text) {
     case syntax::yaml:
     case syntax::none: break;
     }
-    bool json = detect_syntax(filename, text) == syntax::json;
+    bool json = syn == syntax::json;
     auto root = json ? parse_json(text) : parse_yaml(text);
     if (root && pick_flavour(*root, filename, true) == flavour::pm2) return config_format::pm2;
     return json ? config_format::json : config_format::yaml;

@@ -17,6 +17,7 @@ uint64_t event_bus::watch_events(event_fn fn) {
 }
 
 uint64_t event_bus::watch_logs(std::string target, log_fn fn) {
+    if (target == "all") target.clear();
     watchers_.push_back(watcher{next_id_, true, false, std::move(target), {}, std::move(fn)});
     ++log_watchers_;
     return next_id_++;
@@ -56,8 +57,14 @@ void event_bus::emit_log(const alter_log_line_t &line) {
     for (size_t i = 0; i < watchers_.size(); ++i) {
         const auto &w = watchers_[i];
         if (!w.logs || w.dead) continue;
-        if (!w.target.empty() && w.target != line.app && (line.instance == nullptr || w.target != line.instance))
-            continue;
+        if (!w.target.empty()) {
+            bool match;
+            if (w.target.size() > 3 && w.target.compare(0, 3, "ns:") == 0)
+                match = line.ns != nullptr && w.target.compare(3, std::string::npos, line.ns) == 0;
+            else
+                match = w.target == line.app || (line.instance != nullptr && w.target == line.instance);
+            if (!match) continue;
+        }
         w.on_log(line);
     }
     if (--depth_ == 0) compact();

@@ -207,7 +207,7 @@ void instance::emit_state(state from, state to, const char *reason) {
         ev.ns = app_.spec().ns.c_str();
         ev.from = static_cast<int32_t>(from);
         ev.to = static_cast<int32_t>(to);
-        ev.pid = pid_;
+        ev.pid = pid_ > 0 ? pid_ : ((to == state::exited || to == state::crashed || from == state::stopping) ? last_pid_ : 0);
         ev.exit_code = (to == state::exited || to == state::crashed || from == state::stopping) ? last_exit_.exit_code : -1;
         ev.signal = (to == state::exited || to == state::crashed || from == state::stopping) ? last_exit_.signal : 0;
         ev.restarts = restarts_;
@@ -440,6 +440,7 @@ void instance::handle_exit(int code, int sig) {
     last_exit_.signal = sig;
     last_exit_.uptime_ms = now - started_mono_ms_;
     last_exit_wall_ms_ = wall_ms();
+    last_pid_ = pid_;
     pid_ = 0;
     started_wall_ms_ = 0;
     cpu_percent_ = 0;
@@ -546,6 +547,7 @@ void instance::on_line(uint8_t stream, std::string_view text) {
         l.instance = name_.c_str();
         l.text = text.data();
         l.len = text.size();
+        l.ns = app_.spec().ns.c_str();
         bus.emit_log(l);
     }
 }

@@ -148,6 +148,7 @@ private:
     state state_ = state::stopped;
     after_stop after_ = after_stop::stay_stopped;
     pid_t pid_ = 0;
+    pid_t last_pid_ = 0; // the process that ended last (for its exit event)
     int pidfd_ = -1;
     uv_poll_t *exit_poll_ = nullptr;
     uv_timer_t *timer_ = nullptr;

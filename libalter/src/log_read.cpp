@@ -42,7 +42,7 @@ struct entry {
     int64_t time_ms;
     uint64_t seq; // order within a source, to keep equal timestamps stable
     uint8_t stream;
-    const std::string *instance;
+    const log_source *src;
     std::string text;
 };
 
@@ -152,7 +152,7 @@ result<std::string> read_logs(const std::vector<log_source> &sources, const log_
                     int64_t t = parse_stamp(line);
                     std::string_view text = t >= 0 ? line.substr(line.size() > stamp_len ? stamp_len + 1 : stamp_len) : line;
                     if (!match(text)) return true;
-                    all.push_back(entry{t, seq--, stream, &src.instance, std::string(text)});
+                    all.push_back(entry{t, seq--, stream, &src, std::string(text)});
                     return ++found < want;
                 });
             }
@@ -184,7 +184,8 @@ result<std::string> read_logs(const std::vector<log_source> &sources, const log_
         w.begin_object()
             .field("time_ms", static_cast<long long>(e.time_ms))
             .field("stream", e.stream == ALTER_STREAM_ERR ? "err" : "out")
-            .field("instance", *e.instance)
+            .field("app", e.src->app)
+            .field("instance", e.src->instance)
             .field("text", e.text)
             .end_object();
     }

@@ -13,6 +13,7 @@
 namespace alter::detail {
 
 struct log_source {
+    std::string app;      // app name
     std::string instance; // instance name
     std::string dir;      // its log directory
 };

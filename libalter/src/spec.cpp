@@ -240,6 +240,15 @@ const std::vector<std::string_view> &spec_keys() {
     return keys;
 }
 
+const std::vector<std::string_view> &spec_accepted_keys() {
+    static const std::vector<std::string_view> keys = [] {
+        std::vector<std::string_view> k;
+        for (const auto &a : aliases) k.push_back(a.key);
+        return k;
+    }();
+    return keys;
+}
+
 status validate_name(std::string_view name, std::string_view field) {
     auto fail = [&](std::string msg) {
         error e(ALTER_ESPEC, std::string(field) + ": " + msg);
@@ -400,7 +409,7 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
         auto canon = spec_canonical_key(key);
         if (canon.empty()) {
             auto err = field_error(where, key, &v, "unknown field");
-            if (auto c = closest(key, spec_keys()); !c.empty()) {
+            if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {
                 err.hint = "did you mean '" + std::string(c) + "'?";
                 err.message += " (did you mean '" + std::string(c) + "'?)";
             }
@@ -685,7 +694,7 @@ result<app_spec> spec_apply_patch(const app_spec &spec, const value &patch) {
         auto canon = spec_canonical_key(key);
         if (canon.empty()) {
             auto err = field_error({}, key, &v, "unknown field");
-            if (auto c = closest(key, spec_keys()); !c.empty()) {
+            if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {
                 err.hint = "did you mean '" + std::string(c) + "'?";
                 err.message += " (did you mean '" + std::string(c) + "'?)";
             }

@@ -102,8 +102,10 @@ bool spec_needs_restart(const app_spec &a, const app_spec &b);
 /// The canonical key for an accepted key or alias, or empty if unknown.
 std::string_view spec_canonical_key(std::string_view key);
 
-/// Every canonical key, for suggestions and docs.
+/// Every canonical key, for docs.
 const std::vector<std::string_view> &spec_keys();
+/// Every accepted key (canonical keys and aliases), for did-you-mean suggestions.
+const std::vector<std::string_view> &spec_accepted_keys();
 
 /// Name rules: 1..64 of [A-Za-z0-9._-], not starting with '.' or '-', not "all".
 status validate_name(std::string_view name, std::string_view field = "name");

@@ -303,7 +303,8 @@ result<int> supervisor::update(std::string_view name, const value &patch) {
         for (auto &i : a->instances()) i->feed(input::enable, "enabled");
     }
     if (a->desired_running && s.enabled) {
-        if (s.type == app_type::cron) a->arm_cron();
+        // A cron field on a daemon is a scheduled restart (PM2's cron_restart).
+        if (!s.cron.empty()) a->arm_cron();
         else a->disarm_cron();
         for (auto &i : a->instances()) {
             if (restart_needed && has_process(i->current())) {
@@ -369,7 +370,7 @@ result<int> supervisor::start(std::string_view t) {
             continue; // bulk starts skip disabled apps
         }
         a->desired_running = true;
-        if (a->spec().type == app_type::cron) a->arm_cron();
+        if (!a->spec().cron.empty()) a->arm_cron();
         if (!a->spec().watch.empty()) a->start_watch();
     }
     forget_pending_stops(r->instances);
@@ -421,8 +422,8 @@ result<int> supervisor::restart(std::string_view t) {
             continue;
         }
         a.desired_running = true;
+        if (!a.spec().cron.empty()) a.arm_cron();
         if (a.spec().type == app_type::cron) {
-            a.arm_cron();
             if (i->current() == state::running ? i->user_restart("restart") : i->feed(input::schedule, "scheduled")) ++n;
             continue;
         }
@@ -500,6 +501,8 @@ result<std::string> supervisor::list_json(std::string_view ns, bool fresh_stats)
 }
 
 result<std::string> supervisor::get_json(std::string_view t) {
+    if (t == "all" || t.substr(0, 3) == "ns:")
+        return error(ALTER_EINVAL, "'" + std::string(t) + "' names several apps: ask for one app or instance (or list them)");
     auto r = resolve(t);
     if (!r) return std::move(r).err();
     if (r->instances.empty()) return error(ALTER_ENOTFOUND, "no such app");
@@ -640,8 +643,9 @@ std::string supervisor::metrics_text() {
                 case 5: v = i->last_exit_wall_ms() > 0 ? i->exit_code() : -1; break;
                 case 6: v = 1; break;
                 }
-                char num[32];
-                std::snprintf(num, sizeof num, "%.6g", v);
+                char num[40];
+                if (m == 2 || m == 4) std::snprintf(num, sizeof num, "%.3f", v);
+                else std::snprintf(num, sizeof num, "%.0f", v); // integers: never 1.7e+06
                 out += metrics[m].name;
                 out += labels;
                 out += ' ';

@@ -89,7 +89,14 @@ struct reader {
                 if (auto e = field.value().get(fv)) return fail(e, at);
                 auto sub = read(fv);
                 if (!sub) return std::move(sub).err();
-                out.set(std::string(key), std::move(sub).value());
+                if (out.find(key) != nullptr) {
+                    // Parsers disagree on which copy wins: refuse rather than guess.
+                    error err(ALTER_EPARSE, "invalid JSON: key '" + std::string(key) + "' appears twice in one object");
+                    err.line = sub->line;
+                    err.column = sub->column;
+                    return err;
+                }
+                out.fields.emplace_back(std::string(key), std::move(sub).value());
             }
             --depth;
             break;

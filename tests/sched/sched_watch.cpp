@@ -20,9 +20,11 @@ size_t watch_restarts(const event_recorder &ev, const std::string &inst) {
     });
 }
 
-std::string watched_app(const std::string &name, const std::string &src, const std::string &extra = "") {
+std::string watched_app(const std::string &name, const std::string &src, const std::string &extra = "",
+                        int debounce_ms = 100) {
     return R"({"name":")" + name + R"(","command":")" + helper("sleeper") + R"(","cwd":")" + src +
-           R"(","watch":true,"watch_debounce_ms":100,"max_restarts":1,"restart_window_ms":600000)" + extra + "}";
+           R"(","watch":true,"watch_debounce_ms":)" + std::to_string(debounce_ms) +
+           R"(,"max_restarts":1,"restart_window_ms":600000)" + extra + "}";
 }
 
 } // namespace
@@ -76,7 +78,7 @@ TEST_CASE("a burst of changes restarts once (debounce)") {
     event_recorder ev;
     auto ctx = make(dir);
     ev.attach(ctx);
-    REQUIRE(ctx.add(watched_app("b", src, R"(,"watch_debounce_ms":300)")).ok());
+    REQUIRE(ctx.add(watched_app("b", src, "", 300)).ok());
     REQUIRE(ctx.wait("b", {alter::state::running}, 5000ms).ok());
     for (int i = 0; i < 20; ++i) write_file(src + "/f" + std::to_string(i) + ".txt", "x");
     REQUIRE(eventually([&] { return watch_restarts(ev, "b") >= 1; }, 5000ms));

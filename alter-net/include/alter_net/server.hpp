@@ -147,7 +147,8 @@ public:
     void abort();
     /// Bytes queued for this client and not yet accepted by the kernel.
     [[nodiscard]] size_t backlog() const noexcept;
-    /// Called once if the client goes away (or the server closes) before end().
+    /// Called once if the client goes away (or the server closes) before end(). If the stream
+    /// is already closed, `fn` runs at once (so resources tied to it are never leaked).
     void on_close(std::function<void()> fn);
 
 private:
@@ -209,7 +210,8 @@ public:
     [[nodiscard]] stream begin_stream(int status, std::string_view content_type);
     /// Start an SSE stream (200, text/event-stream, no-cache).
     [[nodiscard]] sse_stream begin_sse();
-    /// Called once if the client goes away (or the server closes) before the response is done.
+    /// Called once if the client goes away (or the server closes) before the response is done;
+    /// at once if it already went away.
     void on_close(std::function<void()> fn);
 
 private:

@@ -218,7 +218,8 @@ ALTER_API int alter_app_reset(alter_context_t *ctx, const char *target);
 ALTER_API int alter_app_enable(alter_context_t *ctx, const char *target, int enabled);
 /** Run a cron or once app now (overlap policy applies). */
 ALTER_API int alter_app_run(alter_context_t *ctx, const char *target);
-/** Status of one app and its instances as JSON. */
+/** Status of one app (or one instance) and its instances as JSON; "all" and "ns:" targets are
+ * refused with ALTER_EINVAL (use alter_app_list). */
 ALTER_API int alter_app_get(alter_context_t *ctx, const char *target, char **ret_json);
 /** {"processes":[...]}: one entry per instance; `ns` filters by namespace (NULL: all). */
 ALTER_API int alter_app_list(alter_context_t *ctx, const char *ns, char **ret_json);
@@ -228,7 +229,8 @@ ALTER_API int alter_app_spec(alter_context_t *ctx, const char *name, char **ret_
 ALTER_API int alter_app_runs(alter_context_t *ctx, const char *target, char **ret_json);
 /**
  * Block until every instance of `target` is in one of the states of `state_mask`
- * (bit 1 << ALTER_STATE_*), or timeout_ms passes (ALTER_ETIMEDOUT). Not from the loop thread.
+ * (bit 1 << ALTER_STATE_*), or timeout_ms passes (ALTER_ETIMEDOUT), or the context shuts down or
+ * is freed (ALTER_ECLOSED). Not from the loop thread.
  */
 ALTER_API int alter_app_wait(alter_context_t *ctx, const char *target, uint32_t state_mask,
                              int64_t timeout_ms);
@@ -257,7 +259,7 @@ typedef struct alter_event {
     const char *ns;
     int32_t from;       /* ALTER_STATE_* (STATE events) */
     int32_t to;
-    int32_t pid;        /* 0 if none */
+    int32_t pid;        /* the process (for exits: the one that ended); 0 if none */
     int32_t exit_code;  /* -1 if none */
     int32_t signal;     /* 0 if none */
     uint32_t restarts;
@@ -273,6 +275,7 @@ typedef struct alter_log_line {
     const char *instance;
     const char *text; /* not NUL-terminated; no trailing newline */
     size_t len;
+    const char *ns;   /* the app's namespace */
 } alter_log_line_t;
 
 typedef void (*alter_event_cb)(const alter_event_t *event, void *userdata);
@@ -281,7 +284,8 @@ typedef void (*alter_log_cb)(const alter_log_line_t *line, void *userdata);
 /** Call cb for every event, on the loop thread. *ret_id identifies it for alter_unwatch. */
 ALTER_API int alter_event_watch(alter_context_t *ctx, alter_event_cb cb, void *userdata,
                                 uint64_t *ret_id);
-/** Call cb for every log line of `target` (NULL: all apps), on the loop thread. */
+/** Call cb for every log line of `target` (an app, an instance, "ns:NAME"; NULL or "all": every
+ * app), on the loop thread. */
 ALTER_API int alter_log_watch(alter_context_t *ctx, const char *target, alter_log_cb cb,
                               void *userdata, uint64_t *ret_id);
 /** After it returns, that callback is never called again. */
@@ -313,8 +317,10 @@ ALTER_API int alter_sub_new(alter_context_t *ctx, const alter_sub_options_t *opt
 ALTER_API int alter_sub_fd(alter_sub_t *sub);
 /**
  * Take the next record: 1 and *ret_json set, 0 on timeout (timeout_ms < 0 waits forever,
- * 0 polls), ALTER_ECLOSED once the queue is closed and empty. Records: {"type":"event",...},
- * {"type":"log",...}, {"type":"dropped","lost":N}.
+ * 0 polls), ALTER_ECLOSED once the queue is closed and empty. Records are the events' JSON
+ * ({"type":"state"|"added"|"updated"|"removed"|"stats",...}), log lines
+ * ({"type":"log","time_ms","app","instance","stream","text"}) and, when the reader fell behind,
+ * a last {"type":"dropped","reason":"..."} before the queue closes.
  */
 ALTER_API int alter_sub_next(alter_sub_t *sub, int64_t timeout_ms, char **ret_json);
 /** Close the queue: a reader blocked in alter_sub_next wakes with ALTER_ECLOSED. */
@@ -341,7 +347,7 @@ typedef struct alter_log_query {
 #define ALTER_LOG_QUERY_INIT { sizeof(alter_log_query_t), 0u, 100u, 0u, NULL, NULL }
 
 /**
- * {"lines":[{"time_ms":..,"stream":"out","instance":"..","text":".."}]}, oldest first; with
+ * {"lines":[{"time_ms":..,"stream":"out","app":"..","instance":"..","text":".."}]}, oldest first; with
  * ALTER_LOG_TEXT the lines as text, as stored in the files.
  */
 ALTER_API int alter_log_read(alter_context_t *ctx, const char *target, const alter_log_query_t *q,
@@ -377,6 +383,7 @@ ALTER_API int alter_state_load(alter_context_t *ctx, const char *path);
 #define ALTER_FORMAT_YAML 3u
 #define ALTER_FORMAT_PM2 4u      /* PM2 ecosystem JSON */
 #define ALTER_FORMAT_PROCFILE 5u
+#define ALTER_FORMAT_SUPERVISORD 6u /* supervisord INI ([program:x] sections) */
 
 typedef struct alter_config_options {
     uint32_t struct_size;
