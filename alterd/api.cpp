@@ -1,32 +1,41 @@
 // SPDX-License-Identifier: MIT
 #include "api.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <ctime>
+#include <set>
 
 #include "alter/json.hpp"
-#include "alter_net/api_error.hpp"
-#include "alter_net/json.hpp"
 
 namespace alterd {
 
-void send_lib_error(alter::net::responder &res, int code, bool parse_is_invalid) {
-    std::string_view http;
+namespace {
+
+std::string_view code_name(int code, lib_input about) {
+    bool body = about == lib_input::body;
     switch (code) {
-    case ALTER_ENOTFOUND: http = "not_found"; break;
+    case ALTER_ENOTFOUND: return "not_found";
     case ALTER_ESPEC:
-    case ALTER_ECYCLE: http = "invalid"; break;
-    case ALTER_EPARSE: http = parse_is_invalid ? "invalid" : "invalid_json"; break;
+    case ALTER_ECYCLE:
+    case ALTER_ELIMIT: return "invalid";
+    case ALTER_EPARSE: return body ? "invalid" : "invalid_json";
     case ALTER_EEXIST:
     case ALTER_ESTATE:
-    case ALTER_EBUSY: http = "conflict"; break;
+    case ALTER_EBUSY: return "conflict";
     case ALTER_EINVAL:
-    case ALTER_ERANGE: http = "bad_request"; break;
-    case ALTER_ECLOSED: http = "unavailable"; break;
-    case ALTER_ENOENT: http = parse_is_invalid ? "invalid" : "not_found"; break;
+    case ALTER_ERANGE: return body ? "invalid" : "bad_request";
+    case ALTER_ECLOSED: return "unavailable";
+    case ALTER_ENOENT: return body ? "invalid" : "not_found";
     case ALTER_EACCES:
-    case ALTER_EPERM: http = "forbidden"; break;
-    default: http = "internal"; break;
+    case ALTER_EPERM: return body ? "invalid" : "forbidden";
+    default: return "internal";
     }
+}
+
+} // namespace
+
+void send_lib_error(alter::net::responder &res, int code, lib_input about) {
     alter::net::error detail(code, alter_last_error());
     // The structured parts of the library's error (field, position, hint).
     if (auto j = alter::net::json_object::parse(alter_last_error_json())) {
@@ -37,17 +46,59 @@ void send_lib_error(alter::net::responder &res, int code, bool parse_is_invalid)
         if (auto l = j->get_int_or("line", 0); l) detail.line = static_cast<int>(*l);
         if (auto c = j->get_int_or("column", 0); c) detail.column = static_cast<int>(*c);
     }
-    res.send_error(http, detail);
+    res.send_error(code_name(code, about), detail);
 }
 
 void send_lib_json(alter::net::responder &res, int rc, char *json, int status) {
     if (rc < 0) {
-        send_lib_error(res, rc);
-        return;
+        alter_free(json);
+        return send_lib_error(res, rc);
     }
-    std::string body = json != nullptr ? json : "{}";
-    alter_free(json);
-    res.send(status, std::move(body));
+    std::string body = take_lib_string(json);
+    res.send(status, body.empty() ? std::string("{}") : std::move(body));
+}
+
+std::string take_lib_string(char *s) {
+    std::string out = s != nullptr ? s : "";
+    alter_free(s);
+    return out;
+}
+
+std::optional<alter::net::json_object> read_body(const alter::net::request &req, alter::net::responder &res) {
+    auto body = alter::net::read_json_body(req, res);
+    if (!body) return std::nullopt;
+    std::set<std::string> seen;
+    for (auto &k : body->keys())
+        if (!seen.insert(k).second) {
+            alter::net::error e(-EINVAL, k + ": given twice");
+            e.field = k;
+            res.send_error("invalid", e);
+            return std::nullopt;
+        }
+    return body;
+}
+
+bool check_name(alter::net::responder &res, std::string_view name, bool allow_all) {
+    // A NUL would cut the name short at the C ABI ("web%00x" would find "web").
+    bool nul = name.find('\0') != std::string_view::npos;
+    if (!nul && name.substr(0, 3) != "ns:" && (allow_all || name != "all")) return true;
+    std::string msg = nul ? "no such app (the name holds a NUL byte)" : "no such app: '" + std::string(name) + "'";
+    if (!nul && name.substr(0, 3) == "ns:") msg += " (namespaces: /api/v1/processes/namespace/{ns}/...)";
+    res.send_error("not_found", msg);
+    return false;
+}
+
+bool check_fields(const alter::net::json_object &body, std::initializer_list<std::string_view> known,
+                  alter::net::responder &res) {
+    auto st = body.check_keys(known);
+    if (st) return true;
+    alter::net::error e = st.err();
+    if (e.hint.empty()) {
+        e.hint = "known fields:";
+        for (auto k : known) e.hint += " " + std::string(k);
+    }
+    res.send_error("invalid", e);
+    return false;
 }
 
 std::optional<uint64_t> query_uint(const alter::net::request &req, std::string_view key, bool &bad) {
@@ -62,11 +113,47 @@ std::optional<uint64_t> query_uint(const alter::net::request &req, std::string_v
     return n;
 }
 
+bool query_bool(const alter::net::request &req, std::string_view key, bool fallback, bool &bad) {
+    auto v = req.query().get(key);
+    if (!v) return fallback;
+    if (*v == "1" || *v == "true" || *v == "yes" || v->empty()) return true;
+    if (*v == "0" || *v == "false" || *v == "no") return false;
+    bad = true;
+    return fallback;
+}
+
 std::string affected_json(int n) {
     std::string out;
     alter::json::writer w(out);
     w.begin_object().field("ok", true).field("affected", n).end_object();
     return out;
+}
+
+app_counts count_apps(alter_context_t *ctx) {
+    app_counts c;
+    char *js = nullptr;
+    if (alter_app_list(ctx, nullptr, &js) < 0) return c;
+    std::string text = take_lib_string(js);
+    auto doc = alter::net::json_object::parse(text);
+    if (!doc) return c;
+    auto list = doc->get_raw_array("processes");
+    if (!list) return c;
+    std::set<std::string> apps;
+    for (const auto &entry : *list) {
+        auto p = alter::net::json_object::parse(entry);
+        if (!p) continue;
+        ++c.instances;
+        if (auto a = p->get_string("app")) apps.insert(*a);
+        if (auto s = p->get_string("status"); s && *s == "running") ++c.running;
+    }
+    c.apps = static_cast<int>(apps.size());
+    return c;
+}
+
+int64_t now_ms() {
+    struct timespec ts {};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 } // namespace alterd

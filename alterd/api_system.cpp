@@ -21,12 +21,6 @@ using alter::net::responder;
 
 namespace {
 
-int64_t now_ms() {
-    struct timespec ts {};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 // RSS (bytes) and CPU ticks of this process.
 void self_usage(uint64_t &rss, uint64_t &ticks) {
     rss = ticks = 0;
@@ -63,28 +57,25 @@ std::string read_text(const std::string &path, bool &exists) {
 }
 
 constexpr size_t max_settings = 64 * 1024;
+constexpr uint64_t max_cron_from = 253402300799999; // 9999-12-31T23:59:59.999Z
 
 } // namespace
 
 void add_system_routes(alter::net::router &r, daemon &d) {
     r.add("GET", "/api/v1/system/health", [&d](request &, responder res) {
-        char *js = nullptr;
-        int n = 0;
-        if (alter_app_list(d.ctx(), nullptr, &js) >= 0) {
-            // Count entries cheaply: one "name" key per instance at the top level of each object.
-            for (const char *p = js; (p = std::strstr(p, "{\"name\":")) != nullptr; ++p) ++n;
-            alter_free(js);
-        }
+        app_counts n = count_apps(d.ctx());
         int64_t up = now_ms() - d.started_ms();
         std::string out;
         alter::json::writer w(out);
         w.begin_object()
-            .field("status", "ok")
+            .field("status", d.shutting_down() ? "stopping" : "ok")
             .field("version", ALTER_VERSION_STRING)
             .field("pid", static_cast<int>(::getpid()))
             .field("uptime_ms", static_cast<long long>(up))
             .field("uptime_secs", static_cast<long long>(up / 1000))
-            .field("process_count", n)
+            .field("app_count", n.apps)
+            .field("process_count", n.instances)
+            .field("running_count", n.running)
             .field("data_dir", d.home().dir)
             .end_object();
         res.send(200, std::move(out));
@@ -98,8 +89,9 @@ void add_system_routes(alter::net::router &r, daemon &d) {
         self_usage(rss, ticks);
         std::string out;
         alter::json::writer w(out);
+        std::string host = take_lib_string(js);
         w.begin_object()
-            .field_raw("host", js)
+            .field_raw("host", host.empty() ? std::string_view("{}") : std::string_view(host))
             .key("daemon")
             .begin_object()
             .field("pid", static_cast<int>(::getpid()))
@@ -108,7 +100,6 @@ void add_system_routes(alter::net::router &r, daemon &d) {
             .field("uptime_ms", static_cast<long long>(now_ms() - d.started_ms()))
             .end_object()
             .end_object();
-        alter_free(js);
         res.send(200, std::move(out));
     });
 
@@ -157,12 +148,13 @@ void add_system_routes(alter::net::router &r, daemon &d) {
         res.send(200, std::move(text));
     });
     r.add("PUT", "/api/v1/system/settings", [&d](request &req, responder res) {
-        auto body = alter::net::read_json_body(req, res);
+        if (req.body().size() > max_settings)
+            return res.send_error("payload_too_large", "settings are limited to 64 KiB");
+        auto body = read_body(req, res);
         if (!body) return;
-        if (req.body().size() > max_settings) return res.send_error("payload_too_large", "settings are limited to 64 KiB");
         std::string text = body->raw() + "\n";
-        if (alter_write_file_atomic(d.home().settings.c_str(), text.data(), text.size(), 0600) < 0)
-            return send_lib_error(res, ALTER_EINTERNAL);
+        if (int rc = alter_write_file_atomic(d.home().settings.c_str(), text.data(), text.size(), 0600); rc < 0)
+            return send_lib_error(res, rc);
         res.send(200, body->raw());
     });
 
@@ -173,33 +165,19 @@ void add_system_routes(alter::net::router &r, daemon &d) {
         bool bad = false;
         auto n = query_uint(req, "n", bad);
         auto from = query_uint(req, "from", bad);
-        if (bad || (n && (*n == 0 || *n > 1000))) return res.send_error("bad_request", "n: 1 to 1000; from: unix ms");
+        if (bad || (n && (*n == 0 || *n > 1000)) || (from && *from > max_cron_from))
+            return res.send_error("bad_request", "n: 1 to 1000; from: unix ms up to year 9999");
         std::vector<int64_t> times(n ? *n : 5);
         std::string e(*expr);
         int got = alter_cron_next(e.c_str(), from ? static_cast<int64_t>(*from) : now_ms(), static_cast<uint32_t>(times.size()),
                                   times.data());
-        if (got < 0) return send_lib_error(res, got, true);
+        if (got < 0) return send_lib_error(res, got, lib_input::body);
         std::string out;
         alter::json::writer w(out);
         w.begin_object().field("expr", e).key("next").begin_array();
         for (int i = 0; i < got; ++i) w.value(static_cast<long long>(times[static_cast<size_t>(i)]));
         w.end_array().end_object();
         res.send(200, std::move(out));
-    });
-
-    // Validate an ecosystem file's content without applying it.
-    r.add("POST", "/api/v1/config/validate", [](request &req, responder res) {
-        auto body = alter::net::read_json_body(req, res);
-        if (!body) return;
-        auto content = body->get_string("content");
-        if (!content) return res.send_error("invalid", content.err());
-        auto filename = body->get_string_or("filename", "");
-        alter_config_options_t o = ALTER_CONFIG_OPTIONS_INIT;
-        o.filename = filename && !filename->empty() ? filename->c_str() : nullptr;
-        char *js = nullptr;
-        int rc = alter_config_parse(content->data(), content->size(), &o, &js);
-        if (rc < 0) return send_lib_error(res, rc, true);
-        send_lib_json(res, rc, js);
     });
 }
 

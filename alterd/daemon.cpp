@@ -2,12 +2,14 @@
 #include "daemon.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "alter/json.hpp"
 #include "alter_build_config.h"
 
 namespace alterd {
@@ -23,6 +25,7 @@ int64_t now_ms() {
 daemon::daemon(daemon_options opts) : opts_(std::move(opts)) {}
 
 daemon::~daemon() {
+    alter_context_free(web_ctx_); // stops alter-web (SIGTERM), joins its thread
     server_.reset();
     alter_context_free(ctx_);
     alter_logfile_close(log_);
@@ -63,9 +66,12 @@ int daemon::run() {
     o.state_path = opts_.home.state.c_str();
     o.autosave_ms = 200;
     o.stats_interval_ms = opts_.stats_interval_ms;
-    o.on_record = [](int level, const char *msg, void *ud) {
+    o.on_record = [](int level, const char *msg, void *ud) noexcept {
         static constexpr const char *names[] = {"debug", "info", "warn", "error"};
-        static_cast<daemon *>(ud)->log(std::string(names[level & 3]) + " " + msg);
+        try { // no exception may cross back into the library
+            static_cast<daemon *>(ud)->log(std::string(names[level & 3]) + " " + (msg != nullptr ? msg : ""));
+        } catch (...) {
+        }
     };
     o.record_userdata = this;
     if (int rc = alter_context_new(&o, &ctx_); rc < 0) {
@@ -76,11 +82,21 @@ int daemon::run() {
     }
     loop_ = static_cast<uv_loop_t *>(alter_context_loop(ctx_));
     (void)alter_event_watch(
-        ctx_, [](const alter_event_t *e, void *ud) { static_cast<daemon *>(ud)->on_event(*e); }, this, nullptr);
+        ctx_,
+        [](const alter_event_t *e, void *ud) noexcept {
+            try {
+                static_cast<daemon *>(ud)->on_event(*e);
+            } catch (...) {
+            }
+        },
+        this, nullptr);
 
     add_routes();
     alter::net::server_options so;
-    so.log = [this](alter::net::log_level, std::string_view m) { log(std::string("http ") + std::string(m)); };
+    // Debug records (one per refused or timed-out connection) would let a client flood daemon.log.
+    so.log = [this](alter::net::log_level lvl, std::string_view m) {
+        if (lvl != alter::net::log_level::debug) log(std::string("http ") + std::string(m));
+    };
     // Only our own user (or root) may talk to us: the socket is 0600 in a 0700 dir; belt and braces.
     uid_t me = ::geteuid();
     server_ = std::make_unique<alter::net::server>(
@@ -89,6 +105,10 @@ int daemon::run() {
             const auto &peer = req.peer();
             if (peer.kind == alter::net::transport::unix_socket && peer.uid != static_cast<int64_t>(me) && peer.uid != 0)
                 return res.send_error("forbidden", "this daemon belongs to another user");
+            // Query values reach the C ABI as C strings: a NUL would silently shorten them.
+            for (const auto &[k, v] : req.query().items())
+                if (k.find('\0') != std::string::npos || v.find('\0') != std::string::npos)
+                    return res.send_error("bad_request", "query parameters must not contain NUL bytes");
             router_.dispatch(req, std::move(res));
         },
         so);
@@ -108,6 +128,7 @@ int daemon::run() {
 
     int restored = alter_state_load(ctx_, nullptr);
     if (restored < 0) log(std::string("state.json not restored: ") + alter_last_error());
+    if (opts_.web) start_web();
     log("alterd " ALTER_VERSION_STRING " started, pid " + std::to_string(::getpid()) + ", data dir " + opts_.home.dir +
         ", " + std::to_string(restored < 0 ? 0 : restored) + " apps restored");
     ready("ok");
@@ -130,6 +151,7 @@ void daemon::shutdown(const char *why) {
     if (shutting_down_) return;
     shutting_down_ = true;
     log(std::string("shutting down: ") + why);
+    if (web_ctx_ != nullptr) (void)alter_context_shutdown(web_ctx_, nullptr, nullptr);
     if (alter_state_save(ctx_, nullptr) < 0) log(std::string("save failed: ") + alter_last_error());
     // Stop taking requests (open streams end), then stop the apps; the loop ends after that.
     server_->close([this] {
@@ -146,6 +168,67 @@ void daemon::add_routes() {
     add_system_routes(router_, *this);
     add_process_routes(router_, *this);
     add_log_routes(router_, *this);
+    add_ecosystem_routes(router_, *this);
+}
+
+// ---- web: alter-web as a supervised child of a private context ------------------------------
+
+namespace {
+// $ALTER_WEB_BIN, else next to alterd (installed), else ../alter-web/alter-web (build tree).
+std::string web_binary() {
+    if (const char *e = std::getenv("ALTER_WEB_BIN"); e != nullptr && *e != '\0') return e;
+    char buf[4096];
+    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return {};
+    std::string dir(buf, static_cast<size_t>(n));
+    dir.resize(dir.rfind('/'));
+    for (const std::string &c : {dir + "/alter-web", dir + "/../alter-web/alter-web"})
+        if (::access(c.c_str(), X_OK) == 0) return c;
+    return {};
+}
+} // namespace
+
+void daemon::start_web() {
+    std::string bin = web_binary();
+    if (bin.empty()) return log("web: alter-web not found next to alterd (set ALTER_WEB_BIN): no dashboard");
+    alter_context_options_t o = ALTER_CONTEXT_OPTIONS_INIT; // its own thread; no state file
+    o.log_dir = opts_.home.logs.c_str();
+    o.on_record = [](int level, const char *msg, void *ud) {
+        if (level >= 2) static_cast<daemon *>(ud)->log(std::string("web: ") + msg);
+    };
+    o.record_userdata = this;
+    if (alter_context_new(&o, &web_ctx_) < 0) {
+        web_ctx_ = nullptr;
+        return log(std::string("web: cannot create its context: ") + alter_last_error());
+    }
+    (void)alter_event_watch(
+        web_ctx_,
+        [](const alter_event_t *e, void *ud) { // web thread; daemon::log is thread-safe
+            if (e->kind == ALTER_EVENT_STATE && (e->to == ALTER_STATE_CRASHED || e->to == ALTER_STATE_ERRORED))
+                static_cast<daemon *>(ud)->log(std::string("web: alter-web ended, restarting: ") + e->json);
+        },
+        this, nullptr);
+    std::string spec;
+    alter::json::writer w(spec);
+    w.begin_object().field("name", "alter-web").field("command", bin).key("args").begin_array();
+    for (const std::string &a : {std::string("--home"), opts_.home.dir, std::string("--socket"), opts_.home.socket,
+                                 std::string("--port"), std::to_string(opts_.web_port), std::string("--bind"),
+                                 opts_.web_bind, std::string("--parent-pid"), std::to_string(::getpid())})
+        w.value(a);
+    for (const auto &h : opts_.web_allow_hosts) w.value("--allow-host").value(h);
+    w.end_array()
+        .field("cwd", opts_.home.dir)
+        .field("restart", "always")
+        .field("restart_delay_ms", 200)
+        .field("max_restart_delay_ms", 10000)
+        .field("max_restarts", 0)
+        .field("kill_timeout_ms", 3000)
+        .field("log_max_size", "5MiB")
+        .field("log_max_files", 3)
+        .end_object();
+    if (alter_app_add(web_ctx_, spec.c_str(), ALTER_ADD_START) < 0)
+        return log(std::string("web: cannot start alter-web: ") + alter_last_error());
+    log("web: alter-web supervised (" + bin + ", http://" + opts_.web_bind + ":" + std::to_string(opts_.web_port) + "/)");
 }
 
 } // namespace alterd

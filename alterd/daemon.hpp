@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <uv.h>
 
@@ -24,7 +25,8 @@ struct daemon_options {
     home_paths home;
     bool web = true;               // supervise alter-web (the dashboard) as a child
     std::string web_bind = "127.0.0.1";
-    int web_port = 2999;
+    int web_port = 2999;           // 0: any free port (alter-web writes it to <home>/web.json)
+    std::vector<std::string> web_allow_hosts; // extra Host names for alter-web (--allow-host)
     int64_t stats_interval_ms = 0; // background sampling; 0: only when someone looks
     int ready_fd = -1;             // written to ("ok\n" or an error) once serving
 };
@@ -55,6 +57,10 @@ private:
     void add_routes();
     void ready(std::string_view message);
     void on_event(const alter_event_t &e);
+    // alter-web: supervised in a private context (own thread, no state file), so it never
+    // shows in the app list and its crashes never reach the supervisor (daemon.cpp, "web").
+    void start_web();
+    alter_context_t *web_ctx_ = nullptr;
 
     daemon_options opts_;
     alter_context_t *ctx_ = nullptr;
@@ -72,5 +78,6 @@ private:
 void add_system_routes(alter::net::router &r, daemon &d);
 void add_process_routes(alter::net::router &r, daemon &d);
 void add_log_routes(alter::net::router &r, daemon &d);
+void add_ecosystem_routes(alter::net::router &r, daemon &d);
 
 } // namespace alterd

@@ -26,8 +26,9 @@ Options:
   --home DIR             data directory (default: $ALTER_HOME, else ~/.alter-pm2)
   --foreground           stay in the foreground (systemd, containers); logs go to daemon.log
   --no-web               do not start the dashboard (alter-web)
-  --web-port N           dashboard port (default 2999)
+  --web-port N           dashboard port (default 2999; 0: any free port, see <home>/web.json)
   --web-bind ADDR        dashboard address (default 127.0.0.1)
+  --web-allow-host NAME  another Host name the dashboard is reached by (repeatable)
   --stats-interval MS    sample CPU/memory of every app every MS ms (default 0: on demand)
   --version              print the version
   -h, --help             this help
@@ -100,12 +101,13 @@ int main(int argc, char **argv) {
         else if (a == "--foreground" || a == "-f") foreground = true;
         else if (a == "--no-web") opts.web = false;
         else if (a == "--web-port") {
-            if (!parse_int(value("--web-port"), 1, 65535, n)) {
-                std::fprintf(stderr, "alterd: --web-port: expected 1-65535\n");
+            if (!parse_int(value("--web-port"), 0, 65535, n)) {
+                std::fprintf(stderr, "alterd: --web-port: expected 0-65535\n");
                 return 2;
             }
             opts.web_port = static_cast<int>(n);
         } else if (a == "--web-bind") opts.web_bind = value("--web-bind");
+        else if (a == "--web-allow-host") opts.web_allow_hosts.emplace_back(value("--web-allow-host"));
         else if (a == "--stats-interval") {
             if (!parse_int(value("--stats-interval"), 0, 86'400'000, n)) {
                 std::fprintf(stderr, "alterd: --stats-interval: expected milliseconds\n");

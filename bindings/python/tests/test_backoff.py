@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+"""Crash and restart with backoff: the delays grow (100 ms, then 200 ms); giving up."""
+from __future__ import annotations
+
+import alter
+
+
+def test_crash_restart_backoff_grows(manager: alter.Manager) -> None:
+    events = manager.events(timeout=20, app="crasher", kinds=["state"])
+    manager.start(name="crasher", cmd=["/bin/sh", "-c", "exit 3"])
+    crashed_at = []
+    delays = []
+    gaps = []
+    running_pid = None
+    for ev in events:
+        if ev.to_state is alter.State.RUNNING:
+            running_pid = ev.pid
+        elif ev.to_state is alter.State.CRASHED:
+            assert ev.exit_code == 3 and ev.reason == "crash"
+            assert ev.pid is not None and ev.pid == running_pid  # the process that ended
+            crashed_at.append(ev.time)
+        elif ev.to_state is alter.State.WAITING:
+            assert ev.delay is not None
+            delays.append(ev.delay.total_seconds())
+        elif ev.to_state is alter.State.STARTING and ev.from_state is alter.State.WAITING:
+            gaps.append((ev.time - crashed_at[-1]).total_seconds())
+            if len(gaps) == 3:
+                break
+    events.close()
+    assert delays[:3] == [0.1, 0.2, 0.4]
+    # Measured between the crash and the next start (ms timestamps from the library): generous bounds.
+    assert 0.08 <= gaps[0] < 1.0
+    assert 0.18 <= gaps[1] < 1.5 and gaps[1] > gaps[0]
+    assert 0.38 <= gaps[2] < 2.5 and gaps[2] > gaps[1]
+    assert manager.status("crasher").instances[0].restarts >= 3
+
+
+def test_gives_up_after_max_restarts(manager: alter.Manager) -> None:
+    app = manager.start(name="hopeless", cmd=["/bin/false"], max_restarts=2, restart_delay=0.01)
+    ev = app.wait("errored", timeout=15)
+    assert ev is not None and ev.error
+    p = app.status().instances[0]
+    assert p.status is alter.State.ERRORED and p.restarts == 2 and p.error
+    app.reset()
+    assert app.state is alter.State.STOPPED
+
+
+def test_clean_exit_is_not_restarted_on_failure_policy(manager: alter.Manager) -> None:
+    app = manager.start(name="done", cmd=["/bin/true"])
+    app.wait("exited", timeout=10)
+    p = app.status().instances[0]
+    assert p.exit_code == 0 and p.restarts == 0
+
+
+def test_spawn_failure_is_errored(manager: alter.Manager) -> None:
+    app = manager.start(name="ghost", cmd=["/nonexistent/program"])
+    ev = app.wait("errored", timeout=10)
+    assert ev is None or "not found" in (ev.error or "")
+    assert "not found" in (app.status().instances[0].error or "")
