@@ -78,12 +78,13 @@ std::optional<alter::net::json_object> read_body(const alter::net::request &req,
     return body;
 }
 
-bool check_name(alter::net::responder &res, std::string_view name, bool allow_all) {
+bool check_name(alter::net::responder &res, std::string_view name, bool allow_multi) {
     // A NUL would cut the name short at the C ABI ("web%00x" would find "web").
     bool nul = name.find('\0') != std::string_view::npos;
-    if (!nul && name.substr(0, 3) != "ns:" && (allow_all || name != "all")) return true;
+    bool multi = name == "all" || name.substr(0, 3) == "ns:";
+    if (!nul && (allow_multi || !multi)) return true;
     std::string msg = nul ? "no such app (the name holds a NUL byte)" : "no such app: '" + std::string(name) + "'";
-    if (!nul && name.substr(0, 3) == "ns:") msg += " (namespaces: /api/v1/processes/namespace/{ns}/...)";
+    if (!nul && multi) msg += " (this route takes one app; 'all' and 'ns:NAME' work with the actions, logs and runs)";
     res.send_error("not_found", msg);
     return false;
 }

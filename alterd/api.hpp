@@ -39,11 +39,11 @@ std::string take_lib_string(char *s);
 /// accessors here the first.
 std::optional<alter::net::json_object> read_body(const alter::net::request &req, alter::net::responder &res);
 
-/// A {name} path parameter must name an app or an instance, or be "all" where `allow_all`.
+/// A {name} path parameter must name an app or an instance, or be "all" where `allow_multi`.
 /// The library's "ns:NAME" form (and "all" elsewhere) gets 404: namespaces have their own
 /// routes, and a GET of "all" would show one app's spec over every instance. So does a name
 /// with a NUL byte (the C ABI would see only the part before it).
-bool check_name(alter::net::responder &res, std::string_view name, bool allow_all);
+bool check_name(alter::net::responder &res, std::string_view name, bool allow_multi);
 
 /// The body's top-level members must be among `known`; otherwise 422 invalid with the field
 /// and a hint (the closest known name, else the list). Returns false once it answered.

@@ -158,6 +158,14 @@ void add_log_routes(alter::net::router &r, daemon &d) {
         int rc = alter_log_dates(d.ctx(), name->c_str(), &js);
         send_lib_json(res, rc, js);
     });
+    // The current log files of each instance: {"files":[{"instance","stream","path"}]}.
+    r.add("GET", "/api/v1/processes/{name}/logs/files", [&d](request &req, responder res) {
+        auto name = log_target(req, res);
+        if (!name) return;
+        char *js = nullptr;
+        int rc = alter_log_files(d.ctx(), name->c_str(), &js);
+        send_lib_json(res, rc, js);
+    });
     r.add("DELETE", "/api/v1/processes/{name}/logs", [&d](request &req, responder res) {
         auto name = log_target(req, res);
         if (!name) return;

@@ -70,9 +70,10 @@ void set_enabled(daemon &d, request &req, responder &res) {
     auto on = body->get_bool("enabled");
     if (!on) return res.send_error("invalid", on.err());
     std::string name = param(req, "name");
-    if (!check_name(res, name, false)) return;
+    if (!check_name(res, name, true)) return;
     int rc = alter_app_enable(d.ctx(), name.c_str(), *on ? 1 : 0);
     if (rc < 0) return send_lib_error(res, rc);
+    if (name == "all" || name.rfind("ns:", 0) == 0) return res.send(200, affected_json(rc));
     send_app(d, res, name, 200);
 }
 
@@ -163,7 +164,7 @@ void add_process_routes(alter::net::router &r, daemon &d) {
     for (auto [verb, fn] : actions) {
         r.add("POST", "/api/v1/processes/{name}/" + std::string(verb), [&d, fn](request &req, responder res) {
             std::string name = param(req, "name");
-            if (check_name(res, name, fn != alter_app_run)) action(d, res, name, fn);
+            if (check_name(res, name, true)) action(d, res, name, fn);
         });
         if (verb == "reset" || verb == "run") continue;
         r.add("POST", "/api/v1/processes/namespace/{ns}/" + std::string(verb), [&d, fn](request &req, responder res) {
@@ -177,7 +178,7 @@ void add_process_routes(alter::net::router &r, daemon &d) {
 
     r.add("GET", "/api/v1/processes/{name}/runs", [&d](request &req, responder res) {
         std::string name = param(req, "name");
-        if (!check_name(res, name, false)) return;
+        if (!check_name(res, name, true)) return;
         char *js = nullptr;
         int rc = alter_app_runs(d.ctx(), name.c_str(), &js);
         send_lib_json(res, rc, js);

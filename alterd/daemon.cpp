@@ -25,7 +25,6 @@ int64_t now_ms() {
 daemon::daemon(daemon_options opts) : opts_(std::move(opts)) {}
 
 daemon::~daemon() {
-    alter_context_free(web_ctx_); // stops alter-web (SIGTERM), joins its thread
     server_.reset();
     alter_context_free(ctx_);
     alter_logfile_close(log_);
@@ -151,7 +150,6 @@ void daemon::shutdown(const char *why) {
     if (shutting_down_) return;
     shutting_down_ = true;
     log(std::string("shutting down: ") + why);
-    if (web_ctx_ != nullptr) (void)alter_context_shutdown(web_ctx_, nullptr, nullptr);
     if (alter_state_save(ctx_, nullptr) < 0) log(std::string("save failed: ") + alter_last_error());
     // Stop taking requests (open streams end), then stop the apps; the loop ends after that.
     server_->close([this] {
@@ -171,7 +169,7 @@ void daemon::add_routes() {
     add_ecosystem_routes(router_, *this);
 }
 
-// ---- web: alter-web as a supervised child of a private context ------------------------------
+// ---- web: alter-web as a hidden, supervised app ---------------------------------------------
 
 namespace {
 // $ALTER_WEB_BIN, else next to alterd (installed), else ../alter-web/alter-web (build tree).
@@ -191,23 +189,9 @@ std::string web_binary() {
 void daemon::start_web() {
     std::string bin = web_binary();
     if (bin.empty()) return log("web: alter-web not found next to alterd (set ALTER_WEB_BIN): no dashboard");
-    alter_context_options_t o = ALTER_CONTEXT_OPTIONS_INIT; // its own thread; no state file
-    o.log_dir = opts_.home.logs.c_str();
-    o.on_record = [](int level, const char *msg, void *ud) {
-        if (level >= 2) static_cast<daemon *>(ud)->log(std::string("web: ") + msg);
-    };
-    o.record_userdata = this;
-    if (alter_context_new(&o, &web_ctx_) < 0) {
-        web_ctx_ = nullptr;
-        return log(std::string("web: cannot create its context: ") + alter_last_error());
-    }
-    (void)alter_event_watch(
-        web_ctx_,
-        [](const alter_event_t *e, void *ud) { // web thread; daemon::log is thread-safe
-            if (e->kind == ALTER_EVENT_STATE && (e->to == ALTER_STATE_CRASHED || e->to == ALTER_STATE_ERRORED))
-                static_cast<daemon *>(ud)->log(std::string("web: alter-web ended, restarting: ") + e->json);
-        },
-        this, nullptr);
+    // A hidden app of the main context: supervised like any app (restarted if it dies, stopped at
+    // shutdown), but never listed, never reached by "all" or "ns:", never saved. Its crashes
+    // reach daemon.log through the library's records.
     std::string spec;
     alter::json::writer w(spec);
     w.begin_object().field("name", "alter-web").field("command", bin).key("args").begin_array();
@@ -218,6 +202,8 @@ void daemon::start_web() {
     for (const auto &h : opts_.web_allow_hosts) w.value("--allow-host").value(h);
     w.end_array()
         .field("cwd", opts_.home.dir)
+        .field("namespace", "alter")
+        .field("hidden", true)
         .field("restart", "always")
         .field("restart_delay_ms", 200)
         .field("max_restart_delay_ms", 10000)
@@ -226,7 +212,7 @@ void daemon::start_web() {
         .field("log_max_size", "5MiB")
         .field("log_max_files", 3)
         .end_object();
-    if (alter_app_add(web_ctx_, spec.c_str(), ALTER_ADD_START) < 0)
+    if (alter_app_add(ctx_, spec.c_str(), ALTER_ADD_START | ALTER_ADD_UPDATE) < 0)
         return log(std::string("web: cannot start alter-web: ") + alter_last_error());
     log("web: alter-web supervised (" + bin + ", http://" + opts_.web_bind + ":" + std::to_string(opts_.web_port) + "/)");
 }

@@ -60,7 +60,6 @@ private:
     // alter-web: supervised in a private context (own thread, no state file), so it never
     // shows in the app list and its crashes never reach the supervisor (daemon.cpp, "web").
     void start_web();
-    alter_context_t *web_ctx_ = nullptr;
 
     daemon_options opts_;
     alter_context_t *ctx_ = nullptr;

@@ -181,6 +181,7 @@ void exchange::append_head(std::string &out, int status, std::string_view conten
     } else if (req.http_minor_ == 0) {
         out.append("Connection: keep-alive\r\n");
     }
+    out.append(conn->srv()->default_headers);
     out.append(extra_headers);
 }
 

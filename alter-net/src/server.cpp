@@ -119,6 +119,9 @@ server_impl::server_impl(uv_loop_t *l, handler h, server_options o)
     : loop(l), on_request(std::move(h)), opts(std::move(o)),
       read_buf(new char[read_buf_size]) {
     init_parser_settings(settings);
+    for (const auto &h : opts.default_headers)
+        if (header_text_ok(h.name) && header_text_ok(h.value) && !h.name.empty())
+            default_headers += h.name + ": " + h.value + "\r\n";
     uv_timer_init(loop, &keepalive);
     keepalive.data = this;
     live = 1;

@@ -144,6 +144,7 @@ struct server_impl {
     uv_loop_t *loop;
     handler on_request;
     server_options opts;
+    std::string default_headers; // opts.default_headers as "Name: value\r\n"...
     llhttp_settings_t settings{};
     std::vector<struct listener *> listeners;
     std::vector<connection *> conns;

@@ -692,8 +692,8 @@ int alter_config_parse(const char *text, size_t len, const alter_config_options_
         w.begin_object().key("apps").begin_array();
         for (auto &s : r->apps) {
             if (!base.empty()) {
-                if (s.cwd.empty()) s.cwd = base;
-                else if (s.cwd[0] != '/') s.cwd = base + "/" + s.cwd;
+                if (s.cwd.empty() || s.cwd == ".") s.cwd = base;
+                else if (s.cwd[0] != '/') s.cwd = base + "/" + (s.cwd.rfind("./", 0) == 0 ? s.cwd.substr(2) : s.cwd);
             }
             w.raw(spec_to_json(s));
         }

@@ -197,7 +197,14 @@ log_file *instance::file(uint8_t stream) {
 
 void instance::emit_state(state from, state to, const char *reason) {
     auto &bus = ctx().bus();
-    if (bus.has_event_watchers()) {
+    if (app_.spec().hidden) {
+        // Hidden apps (an embedder's own helpers) are not announced; their troubles are recorded.
+        if (to == state::crashed || to == state::errored)
+            ctx().record(2, name_ + ": " + state_name(to) +
+                                (last_exit_.exit_code >= 0 ? " (exit code " + std::to_string(last_exit_.exit_code) + ")"
+                                                           : last_exit_.signal > 0 ? " (" + signal_name(last_exit_.signal) + ")" : "") +
+                                (last_error_.empty() ? "" : ": " + last_error_));
+    } else if (bus.has_event_watchers()) {
         alter_event_t ev{};
         ev.struct_size = sizeof ev;
         ev.kind = ALTER_EVENT_STATE;

@@ -50,7 +50,7 @@ struct alias {
 
 // Canonical keys first (alias == key), then accepted aliases from the reference product
 // (alter-pm), PM2, Meproc and PPM.
-constexpr std::array<alias, 53> aliases{{
+constexpr std::array<alias, 54> aliases{{
     {"name", "name"},
     {"command", "command"},
     {"args", "args"},
@@ -82,6 +82,7 @@ constexpr std::array<alias, 53> aliases{{
     {"cron", "cron"},
     {"overlap", "overlap"},
     {"deps", "deps"},
+    {"hidden", "hidden"},
     // aliases
     {"script", "command"},
     {"cmd", "command"},
@@ -607,6 +608,9 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
                 {{"skip", overlap_policy::skip}, {"allow", overlap_policy::allow}, {"replace", overlap_policy::replace}}};
             TRY(x, r.choice(t));
             s.overlap = *x;
+        } else if (canon == "hidden") {
+            TRY(x, r.boolean());
+            s.hidden = *x;
         } else if (canon == "deps") {
             TRY(x, r.strings());
             for (const auto &d : *x)
@@ -682,6 +686,7 @@ value spec_to_value(const app_spec &s) {
     o.set("cron", str(s.cron));
     o.set("overlap", value::make_string(to_string(s.overlap)));
     o.set("deps", list(s.deps));
+    o.set("hidden", value::make_bool(s.hidden));
     return o;
 }
 

@@ -75,6 +75,8 @@ struct app_spec {
     overlap_policy overlap = overlap_policy::skip;
     // ordering
     std::vector<std::string> deps;
+    // for embedders: not listed, not reached by "all" or "ns:", not saved (alterd's alter-web)
+    bool hidden = false;
 
     bool operator==(const app_spec &) const = default;
 };

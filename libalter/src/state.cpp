@@ -62,6 +62,7 @@ std::string supervisor::state_json() const {
     w.field("saved_at", static_cast<long long>(wall_ms()));
     w.key("apps").begin_array();
     for (const auto &a : apps_) {
+        if (a->spec().hidden) continue;
         w.begin_object();
         w.field_raw("spec", spec_to_json(a->spec()));
         w.field("desired", a->desired_running ? "running" : "stopped");

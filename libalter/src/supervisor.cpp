@@ -221,13 +221,14 @@ result<supervisor::target> supervisor::resolve(std::string_view t) {
         for (auto &i : a->instances()) out.instances.push_back(i.get());
     };
     if (t == "all") {
-        for (auto &a : apps_) add_app(a.get());
+        for (auto &a : apps_)
+            if (!a->spec().hidden) add_app(a.get());
         return out;
     }
     if (t.substr(0, 3) == "ns:") {
         std::string_view ns = t.substr(3);
         for (auto &a : apps_)
-            if (a->spec().ns == ns) add_app(a.get());
+            if (a->spec().ns == ns && !a->spec().hidden) add_app(a.get());
         if (out.apps.empty()) return error(ALTER_ENOTFOUND, "no apps in namespace '" + std::string(ns) + "'");
         return out;
     }
@@ -493,7 +494,7 @@ result<std::string> supervisor::list_json(std::string_view ns, bool fresh_stats)
     int64_t now = wall_ms();
     w.begin_object().key("processes").begin_array();
     for (auto &a : apps_) {
-        if (!ns.empty() && a->spec().ns != ns) continue;
+        if (a->spec().hidden || (!ns.empty() && a->spec().ns != ns)) continue;
         for (auto &i : a->instances()) i->write_status(w, now, fresh_stats);
     }
     w.end_array().end_object();
@@ -626,7 +627,8 @@ std::string supervisor::metrics_text() {
         out += '\n';
         for (auto &a : apps_)
             for (auto &i : a->instances()) {
-                if (m == 2 && i->pid() > 0 && now_mono - 0 > 0) i->sample_stats(now_mono);
+                if (a->spec().hidden) continue;
+                if (m == 2 && i->pid() > 0) i->sample_stats(now_mono);
                 std::string labels = "{";
                 label(labels, "name", i->name(), true);
                 label(labels, "app", a->name(), false);

@@ -103,7 +103,7 @@ ROUTES_BY_NAME = [
 
 
 @pytest.mark.parametrize("name", ["no-such-app", "a%2Fb", "..", "%2E%2E", "..%2F..%2Fetc%2Fpasswd", "x" * 65,
-                                  "a%01b", "a%0Ab", "%FF%FE", "ns:default", "a%20b"])
+                                  "a%01b", "a%0Ab", "%FF%FE", "ns:no-such-namespace", "a%20b"])
 def test_unknown_or_impossible_names_in_the_path(victim, name):
     for method, route in ROUTES_BY_NAME:
         body = {"enabled": True} if route.endswith("enabled") else ({} if method == "PATCH" else None)
@@ -112,9 +112,13 @@ def test_unknown_or_impossible_names_in_the_path(victim, name):
 
 
 def test_get_all_is_not_an_app(victim):
+    # GET and PATCH take one app; the actions, enabled, logs and runs also take all / ns:NAME.
     assert_error(victim.get("/processes/all"), 404, "not_found")
+    assert_error(victim.get("/processes/ns:default"), 404, "not_found")
     assert_error(victim.patch("/processes/all", {"max_restarts": 1}), 404, "not_found")
-    assert_error(victim.patch("/processes/all/enabled", {"enabled": False}), 404, "not_found")
+    r = victim.patch("/processes/ns:default/enabled", {"enabled": True})
+    assert r.status == 200 and r.json()["affected"] >= 1
+    assert victim.instance("victim")["status"] == "running"
 
 
 @pytest.mark.parametrize("name", ["a/b", "..", "../escape", "", "x" * 65, "a\x01b", "a\nb", "a b", ".hidden",

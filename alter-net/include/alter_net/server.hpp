@@ -63,6 +63,10 @@ struct server_options {
     std::chrono::milliseconds sse_keepalive{15'000};
     /// A streaming response (SSE, chunked) whose unsent bytes would pass this drops the client.
     size_t max_stream_backlog = 1024 * 1024;
+    /// Headers added to every response the server sends, including the errors it makes itself
+    /// before any handler runs (400, 408, 413, 431, 503): e.g. security headers. Names and values
+    /// containing CR, LF or NUL are ignored.
+    header_list default_headers;
     /// Optional diagnostics (the library never prints).
     log_fn log;
 };

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+# alter daemon start|stop|restart|status|logs, save / resurrect, persistence across restarts.
+import json
+import os
+import signal
+import subprocess
+
+from conftest import ALTER, wait_for
+from test_quickstart import read_until
+
+
+def test_start_status_stop(cli):
+    p = cli.ok("daemon", "start", "--no-web")
+    assert p.stdout.startswith("alter daemon started (pid ")
+    assert f"data dir {cli.home})" in p.stdout
+    assert "dashboard" not in p.stdout
+    pid = cli.daemon_pid()
+    assert pid > 0
+    try:
+        p = cli.ok("daemon", "start", "--no-web")
+        assert f"alter daemon already running (pid {pid}" in p.stdout
+        out = cli.ok("daemon", "status").stdout
+        assert "alter daemon is running" in out and f"pid       {pid}" in out and cli.home in out
+        assert "version" in out and "uptime" in out and "apps" in out
+        h = cli.json("daemon", "status")
+        assert h["pid"] == pid and h["data_dir"] == cli.home
+    finally:
+        p = cli.ok("daemon", "stop")
+    assert p.stdout == f"alter daemon stopped (pid {pid})\n"
+    # gone, not a zombie: the pid file lock is released
+    cli.run("daemon", "status", check=3)
+    cli.run("daemon", "stop", check=3)
+
+
+def test_daemon_logs(daemon):
+    cli = daemon
+    out = cli.ok("daemon", "logs").stdout
+    assert "alterd" in out and "started" in out
+    assert len(cli.ok("daemon", "logs", "-n", "1").stdout.splitlines()) == 1
+    j = cli.json("daemon", "logs", "-n", "1")
+    assert j["path"] == os.path.join(cli.home, "daemon.log") and len(j["lines"]) == 1
+    # -f prints what alterd logs next (a crash is logged).
+    follow = cli.popen("daemon", "logs", "-f", "-n", "0")
+    try:
+        cli.ok("start", "sh", "--name", "crasher", "--no-autorestart", "--", "-c", "exit 7")
+        text = read_until(follow, lambda t: "crasher" in t)
+        assert "crashed" in text
+        follow.send_signal(signal.SIGINT)
+        assert follow.wait(10) == 0
+    finally:
+        follow.kill()
+
+
+def test_save_stop_start_restores_apps(daemon):
+    cli = daemon
+    cli.ok("start", "sleep", "--name", "up", "--", "100")
+    cli.ok("start", "sleep", "--name", "down", "--", "100")
+    cli.ok("stop", "down")
+    cli.wait_status("up", "running")
+    old_pid = cli.instance("up")["pid"]
+    p = cli.ok("save")
+    assert f"saved 2 apps to {os.path.join(cli.home, 'state.json')}" in p.stdout
+    cli.ok("daemon", "stop")
+    # the apps stopped with the daemon
+    wait_for(lambda: not os.path.exists(f"/proc/{old_pid}") or open(f"/proc/{old_pid}/stat").read().split()[2] == "Z",
+             10, "the app to stop")
+    cli.ok("daemon", "start", "--no-web")
+    cli.wait_status("up", "running")
+    assert cli.status("down") == "stopped"
+    assert cli.instance("up")["pid"] != old_pid
+
+
+def test_resurrect(daemon):
+    cli = daemon
+    cli.ok("start", "sleep", "--name", "r1", "--", "100")
+    cli.ok("save")
+    p = cli.ok("resurrect")
+    assert "restored 1 app" in p.stdout and "r1" in p.stdout
+
+
+def test_daemon_restart(daemon):
+    cli = daemon
+    cli.ok("start", "sleep", "--name", "keep", "--", "100")
+    pid = cli.daemon_pid()
+    p = cli.ok("daemon", "restart", "--no-web")
+    assert "alter daemon started" in p.stdout
+    assert cli.daemon_pid() != pid
+    cli.wait_status("keep", "running")
+
+
+def test_daemon_foreground(cli):
+    p = subprocess.Popen([ALTER, "--home", cli.home, "daemon", "start", "--foreground", "--no-web"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli.env)
+    try:
+        wait_for(lambda: cli.run("daemon", "status").returncode == 0, 10, "alterd in the foreground")
+        assert cli.json("daemon", "status")["pid"] == p.pid  # exec'd: the same process
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(15) == 0
+    finally:
+        p.kill()
+    cli.run("daemon", "status", check=3)
+
+
+def test_daemon_usage_errors(cli):
+    cli.run("daemon", check=2)
+    cli.run("daemon", "start", "--bogus", check=2)
+    cli.run("daemon", "restart", "--foreground", check=2)
+    cli.run("daemon", "start", "--web-port", "70000", check=2)
+    cli.run("daemon", "logs", "-n", "x", check=2)
+    p = cli.run("--server", "http://127.0.0.1:1", "daemon", "start", check=2)
+    assert "remote" in p.stderr
+
+
+def test_missing_alterd(cli):
+    p = cli.run("daemon", "start", env={"ALTERD_BIN": "/nonexistent/alterd"}, check=1)
+    assert "cannot find alterd" in p.stderr
