@@ -9,9 +9,26 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// `import 'virtual:icons.css'`: one CSS mask image per icon of src/icon-paths.js.
+const iconsPlugin = {
+  name: 'icons',
+  setup(build) {
+    build.onResolve({ filter: /^virtual:icons\.css$/ }, () => ({ path: 'icons.css', namespace: 'icons' }));
+    build.onLoad({ filter: /.*/, namespace: 'icons' }, async () => {
+      const src = join(here, 'src/icon-paths.js');
+      const { ICONS } = await import(`${pathToFileURL(src).href}?t=${Date.now()}`);
+      const css = Object.entries(ICONS).map(([name, body]) => {
+        const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24' fill='none' stroke='%23000' stroke-width='1.8' stroke-linecap='round' stroke-linejoin='round'>${body.replace(/"/g, "'")}</svg>`;
+        return `.i-${name}{--i:url("data:image/svg+xml,${svg.replace(/</g, '%3C').replace(/>/g, '%3E')}")}`;
+      }).join('\n');
+      return { contents: css, loader: 'css', watchFiles: [src] };
+    });
+  },
+};
 const outdir = resolve(process.env.ALTER_WEB_OUTDIR || join(here, 'dist'));
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(join(outdir, 'assets'), { recursive: true });
@@ -30,6 +47,7 @@ const result = await esbuild.build({
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [iconsPlugin],
 });
 
 // Put the hashed names into index.html.

@@ -392,7 +392,7 @@ int alter_app_wait(alter_context_t *c, const char *target, uint32_t state_mask, 
                     ctx->bus().unwatch(w->watch);
                     w->watch = 0;
                 }
-            });
+            }, /*internal=*/true);
             // Shutdown ends the wait too.
             return 0;
         });

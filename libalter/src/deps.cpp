@@ -69,7 +69,7 @@ std::map<std::string, int> dep_depths(const std::vector<dep_node> &nodes) {
     std::map<std::string, bool> visiting;
     auto visit = [&](auto &&self, const dep_node &n) -> int {
         if (auto it = depth.find(n.name); it != depth.end()) return it->second;
-        if (visiting[n.name]) return 0; // a cycle: ignore the back edge
+        if (visiting[n.name]) return -1; // a cycle: the back edge counts as absent
         visiting[n.name] = true;
         int d = 0;
         for (const auto &dn : n.deps)

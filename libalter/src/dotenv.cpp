@@ -46,7 +46,9 @@ result<std::vector<std::pair<std::string, std::string>>> parse_dotenv(std::strin
         skip_blank();
         if (i >= text.size() || text[i] != '=') return fail("expected '=' after " + key);
         ++i;
+        size_t before_blank = i;
         skip_blank();
+        bool spaced = i > before_blank;
         std::string val;
         if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
             char q = text[i++];
@@ -83,6 +85,8 @@ result<std::vector<std::pair<std::string, std::string>>> parse_dotenv(std::strin
                 while (i < text.size() && text[i] != '\n') ++i;
             if (i < text.size() && text[i] == '\r') ++i;
             if (i < text.size() && text[i] != '\n') return fail("unexpected text after the closing quote");
+        } else if (spaced && i < text.size() && text[i] == '#') {
+            while (i < text.size() && text[i] != '\n') ++i; // "KEY= # comment": an empty value
         } else {
             size_t v0 = i;
             while (i < text.size() && text[i] != '\n') {

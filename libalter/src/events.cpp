@@ -10,15 +10,16 @@
 
 namespace alter::detail {
 
-uint64_t event_bus::watch_events(event_fn fn) {
-    watchers_.push_back(watcher{next_id_, false, false, {}, std::move(fn), {}});
+uint64_t event_bus::watch_events(event_fn fn, bool internal) {
+    watchers_.push_back(watcher{next_id_, false, false, internal, {}, std::move(fn), {}});
     ++event_watchers_;
+    if (internal) ++internal_watchers_;
     return next_id_++;
 }
 
 uint64_t event_bus::watch_logs(std::string target, log_fn fn) {
     if (target == "all") target.clear();
-    watchers_.push_back(watcher{next_id_, true, false, std::move(target), {}, std::move(fn)});
+    watchers_.push_back(watcher{next_id_, true, false, false, std::move(target), {}, std::move(fn)});
     ++log_watchers_;
     return next_id_++;
 }
@@ -29,6 +30,7 @@ bool event_bus::unwatch(uint64_t id) {
         w.dead = true;
         if (w.logs) --log_watchers_;
         else --event_watchers_;
+        if (w.internal) --internal_watchers_;
         if (depth_ == 0) compact();
         return true;
     }
@@ -40,12 +42,12 @@ void event_bus::compact() {
                     watchers_.end());
 }
 
-void event_bus::emit(const alter_event_t &ev) {
-    if (event_watchers_ == 0) return;
+void event_bus::emit(const alter_event_t &ev, bool hidden) {
+    if (event_watchers_ == 0 || (hidden && internal_watchers_ == 0)) return;
     ++depth_;
     // Index loop: a callback may add watchers (push_back may reallocate).
     for (size_t i = 0; i < watchers_.size(); ++i) {
-        if (watchers_[i].logs || watchers_[i].dead) continue;
+        if (watchers_[i].logs || watchers_[i].dead || (hidden && !watchers_[i].internal)) continue;
         watchers_[i].on_event(ev);
     }
     if (--depth_ == 0) compact();

@@ -22,14 +22,18 @@ using log_fn = std::function<void(const alter_log_line_t &)>;
 
 class event_bus {
 public:
-    uint64_t watch_events(event_fn fn);
+    /// `internal`: the watcher also sees the state changes of hidden apps (the library's own
+    /// waiters need them; embedders' watchers never see hidden apps).
+    uint64_t watch_events(event_fn fn, bool internal = false);
     /// `target`: an app or instance name; empty: every line.
     uint64_t watch_logs(std::string target, log_fn fn);
     bool unwatch(uint64_t id);
 
     bool has_event_watchers() const { return event_watchers_ > 0; }
     bool has_log_watchers() const { return log_watchers_ > 0; }
-    void emit(const alter_event_t &ev);
+    bool has_internal_watchers() const { return internal_watchers_ > 0; }
+    /// `hidden`: only internal watchers get it.
+    void emit(const alter_event_t &ev, bool hidden = false);
     void emit_log(const alter_log_line_t &line);
 
 private:
@@ -37,6 +41,7 @@ private:
         uint64_t id;
         bool logs;
         bool dead;
+        bool internal;
         std::string target;
         event_fn on_event;
         log_fn on_log;
@@ -47,6 +52,7 @@ private:
     uint64_t next_id_ = 1;
     int depth_ = 0; // > 0 while emitting: removals are deferred
     int event_watchers_ = 0;
+    int internal_watchers_ = 0;
     int log_watchers_ = 0;
 };
 

@@ -60,7 +60,7 @@ constexpr table_t build() {
     on(t, S::stopping, I::stop, S::stopping, act_after_stay);
     on(t, S::stopping, I::start, S::stopping, act_after_start);
     on(t, S::stopping, I::restart, S::stopping, act_after_start);
-    on(t, S::stopping, I::watch_restart, S::stopping, act_after_start);
+    on(t, S::stopping, I::watch_restart, S::stopping); // a file change never undoes a stop
     on(t, S::stopping, I::disable, S::stopping, act_after_disable);
     // stopped_exit is resolved with after_stop in fsm_step.
 

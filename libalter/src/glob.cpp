@@ -116,9 +116,18 @@ bool glob_match(std::string_view pattern, std::string_view text) { return match(
 bool glob_path_match(std::string_view pattern, std::string_view rel, bool is_dir) {
     bool dir_only = !pattern.empty() && pattern.back() == '/';
     if (dir_only) pattern.remove_suffix(1);
-    while (pattern.substr(0, 2) == "./") pattern.remove_prefix(2);
+    // "./x" and "/x" are anchored at the root even without another '/'.
+    bool anchored = false;
+    while (pattern.substr(0, 2) == "./") {
+        pattern.remove_prefix(2);
+        anchored = true;
+    }
+    if (!pattern.empty() && pattern.front() == '/') {
+        pattern.remove_prefix(1);
+        anchored = true;
+    }
     if (pattern.empty()) return false;
-    if (pattern.find('/') == std::string_view::npos) {
+    if (!anchored && pattern.find('/') == std::string_view::npos) {
         // Any component; for a directory-only pattern, a component that is a directory: every
         // component but the last, or the last when it is a directory.
         size_t start = 0;
@@ -133,7 +142,6 @@ bool glob_path_match(std::string_view pattern, std::string_view rel, bool is_dir
         }
         return false;
     }
-    if (pattern.front() == '/') pattern.remove_prefix(1);
     if (dir_only && !is_dir) {
         // "build/": everything under build/ matches, the file "build" does not.
         for (size_t i = 0; i < rel.size(); ++i)

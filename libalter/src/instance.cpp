@@ -204,6 +204,20 @@ void instance::emit_state(state from, state to, const char *reason) {
                                 (last_exit_.exit_code >= 0 ? " (exit code " + std::to_string(last_exit_.exit_code) + ")"
                                                            : last_exit_.signal > 0 ? " (" + signal_name(last_exit_.signal) + ")" : "") +
                                 (last_error_.empty() ? "" : ": " + last_error_));
+        if (bus.has_internal_watchers()) { // the library's own waiters (alter_app_wait)
+            alter_event_t ev{};
+            ev.struct_size = sizeof ev;
+            ev.kind = ALTER_EVENT_STATE;
+            ev.time_ms = wall_ms();
+            ev.app = app_.name().c_str();
+            ev.instance = name_.c_str();
+            ev.ns = app_.spec().ns.c_str();
+            ev.from = static_cast<int32_t>(from);
+            ev.to = static_cast<int32_t>(to);
+            ev.reason = reason;
+            ev.json = "{}";
+            bus.emit(ev, true);
+        }
     } else if (bus.has_event_watchers()) {
         alter_event_t ev{};
         ev.struct_size = sizeof ev;
@@ -509,6 +523,7 @@ void instance::arm_timer(int64_t ms) {
         uv_timer_init(ctx().loop(), timer_);
         timer_->data = this;
     }
+    uv_update_time(ctx().loop()); // the cached loop time may be stale: delays count from now
     uv_timer_start(timer_, &instance::on_timer, static_cast<uint64_t>(ms < 0 ? 0 : ms), 0);
 }
 

@@ -78,11 +78,13 @@ private:
 
     template <class F> void append_partial(const char *p, const char *end, F &&emit) {
         pending_.append(p, static_cast<size_t>(end - p));
-        if (pending_.size() <= max_) return;
+        // A '\r' just past the limit may be half of a CRLF: keep it with its line.
+        if (pending_.size() <= max_ || (pending_.size() == max_ + 1 && pending_.back() == '\r')) return;
         // Over-long: emit full pieces now, keep the tail pending.
         std::string_view v(pending_);
         size_t consumed = 0;
-        while (v.size() - consumed > max_) {
+        bool cr_tail = v.back() == '\r';
+        while (v.size() - consumed > max_ + (cr_tail ? 1 : 0)) {
             size_t n = cut(v.substr(consumed), max_);
             emit(v.substr(consumed, n));
             consumed += n;

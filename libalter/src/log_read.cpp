@@ -32,7 +32,9 @@ int64_t parse_stamp(std::string_view l) {
     int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), s = num(17, 2), ms = num(20, 3);
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 || ms < 0)
         return -1;
-    int64_t days = days_from_civil({y, mo, d});
+    civil_date cd{y, mo, d};
+    int64_t days = days_from_civil(cd);
+    if (civil_from_days(days) != cd) return -1; // 2025-02-30
     return ((days * 24 + h) * 60 + mi) * 60'000 + static_cast<int64_t>(s) * 1000 + ms;
 }
 

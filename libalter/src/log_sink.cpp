@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "log_sink.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -33,9 +34,17 @@ void line_ring::push(int64_t time_ms, uint8_t stream, std::string_view text) {
             wrapped_ = true;
         }
     }
-    auto overlaps = [&](const entry &e) { return e.off < head_ + len && head_ < e.off + e.len; };
-    while (!entries_.empty() && (overlaps(entries_.front()) || entries_.size() >= max_lines_))
-        entries_.pop_front();
+    // Evict, oldest first, every entry whose bytes the new line overwrites. Empty entries own no
+    // bytes: they go only when a later, overlapping entry goes (the deque stays in order).
+    auto overlaps = [&](const entry &e) { return e.len > 0 && e.off < head_ + len && head_ < e.off + e.len; };
+    size_t last = 0; // entries [0, last) are evicted
+    for (size_t k = 0; k < entries_.size(); ++k) {
+        const entry &e = entries_[k];
+        if (overlaps(e)) last = k + 1;
+        else if (e.len > 0) break; // the first untouched entry: everything after it is newer
+    }
+    entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(last));
+    while (!entries_.empty() && entries_.size() >= max_lines_) entries_.pop_front();
     if (len > 0) std::memcpy(buf_.data() + head_, text.data(), len);
     entries_.push_back(entry{time_ms, static_cast<uint32_t>(head_), static_cast<uint32_t>(len), stream});
     head_ += len;
@@ -125,7 +134,7 @@ bool log_file::open(int64_t now_ms, const log_policy &p) {
         // A file left from an earlier day is archived under that day before new lines go in.
         int64_t mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000;
         civil_date d = local_day(mtime_ms);
-        if (d < local_day(now_ms)) rotate_day(d, p);
+        if (d < local_day(now_ms)) rotate_day(d, p, now_ms);
     }
     fd_ = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd_ < 0) {
@@ -189,7 +198,7 @@ void log_file::roll_day(int64_t now_ms, const log_policy &p) {
         if (!(day < local_day(now_ms))) return;
     }
     close();
-    rotate_day(day, p);
+    rotate_day(day, p, now_ms);
 }
 
 void log_file::rotate_size(const log_policy &p) {
@@ -200,12 +209,11 @@ void log_file::rotate_size(const log_policy &p) {
     size_ = committed_ = 0;
 }
 
-void log_file::rotate_day(civil_date day, const log_policy &p) {
+void log_file::rotate_day(civil_date day, const log_policy &p, int64_t now_ms) {
     auto files = list_dir(dir_);
     auto plan = plan_day_rotation(base_, day, files);
     for (const auto &r : plan.rename) ::rename((dir_ + "/" + r.from).c_str(), (dir_ + "/" + r.to).c_str());
-    time_t now = time(nullptr);
-    for (const auto &f : plan_retention(base_, local_day(static_cast<int64_t>(now) * 1000), p.retain_days, list_dir(dir_)))
+    for (const auto &f : plan_retention(base_, local_day(now_ms), p.retain_days, list_dir(dir_)))
         ::unlink((dir_ + "/" + f).c_str());
     size_ = committed_ = 0;
 }

@@ -84,7 +84,7 @@ public:
 private:
     bool open(int64_t now_ms, const log_policy &p);
     void rotate_size(const log_policy &p);
-    void rotate_day(civil_date day, const log_policy &p);
+    void rotate_day(civil_date day, const log_policy &p, int64_t now_ms);
     void set_error(const char *what, int err);
 
     std::string dir_, base_;

@@ -288,6 +288,8 @@ int parse_signal(std::string_view s) {
     if (u.substr(0, 3) == "SIG") u.remove_prefix(3);
     for (const auto &[name, n] : sigs)
         if (name == u) return n;
+    for (int n = 1; n < 65; ++n) // every other name the C library knows (BUS, SEGV, CHLD...)
+        if (const char *abbrev = sigabbrev_np(n); abbrev != nullptr && u == abbrev) return n;
     return 0;
 }
 
@@ -404,6 +406,7 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
     }
     app_spec s;
     bool have_type = false, have_name = false, have_command = false;
+    const value *deps_value = nullptr;
     std::vector<std::string_view> seen;
 
     for (const auto &[key, v] : obj.fields) {
@@ -612,6 +615,7 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
             TRY(x, r.boolean());
             s.hidden = *x;
         } else if (canon == "deps") {
+            deps_value = &v;
             TRY(x, r.strings());
             for (const auto &d : *x)
                 if (auto st = validate_name(d, where.field_prefix + "deps"); !st) {
@@ -640,7 +644,7 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
     if (s.type == app_type::cron && s.cron.empty()) return missing("cron");
     if (s.max_restart_delay_ms < s.restart_delay_ms) s.max_restart_delay_ms = s.restart_delay_ms;
     if (std::find(s.deps.begin(), s.deps.end(), s.name) != s.deps.end())
-        return field_error(where, "deps", obj.find("deps"), "an app cannot depend on itself");
+        return field_error(where, "deps", deps_value, "an app cannot depend on itself");
     return s;
 }
 
@@ -695,8 +699,14 @@ std::string spec_to_json(const app_spec &spec) { return to_json(spec_to_value(sp
 result<app_spec> spec_apply_patch(const app_spec &spec, const value &patch) {
     if (!patch.is_object()) return error(ALTER_ESPEC, std::string("patch: expected an object, got ") + patch.type_name());
     value merged = spec_to_value(spec);
+    std::vector<std::string_view> seen;
     for (const auto &[key, v] : patch.fields) {
         auto canon = spec_canonical_key(key);
+        if (!canon.empty()) {
+            if (std::find(seen.begin(), seen.end(), canon) != seen.end())
+                return field_error({}, key, &v, "given twice (also as '" + std::string(canon) + "' or an alias)");
+            seen.push_back(canon);
+        }
         if (canon.empty()) {
             auto err = field_error({}, key, &v, "unknown field");
             if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {

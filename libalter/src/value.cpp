@@ -2,6 +2,7 @@
 #include "value.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <simdjson.h>
 
@@ -46,8 +47,45 @@ private:
     std::vector<size_t> starts_;
 };
 
+// A JSON integer of 19 digits or more (beyond int64): its value as a double.
+bool big_integer(const char *p, double &out) {
+    if (p == nullptr) return false;
+    const char *s = p;
+    if (*s == '-') ++s;
+    if (*s < '1' || *s > '9') return false;
+    const char *digits = s;
+    while (*s >= '0' && *s <= '9') ++s;
+    if (s - digits < 19) return false;
+    if (*s == '.' || *s == 'e' || *s == 'E') return false; // simdjson reads those itself
+    std::string num(p, static_cast<size_t>(s - p));
+    out = std::strtod(num.c_str(), nullptr);
+    return true;
+}
+
+// Where a document-level error without a position most likely is: a control character inside a
+// string, else the opening quote of an unclosed string, else the last character.
+size_t guess_error_offset(std::string_view text) {
+    bool in_string = false;
+    size_t open = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            else if (c < 0x20) return i;
+        } else if (c == '"') {
+            in_string = true;
+            open = i;
+        }
+    }
+    if (in_string) return open;
+    size_t last = text.find_last_not_of(" \t\r\n");
+    return last == std::string_view::npos ? 0 : last;
+}
+
 struct reader {
     const char *base;
+    size_t size;
     const line_index &idx;
     int depth = 0;
 
@@ -59,6 +97,7 @@ struct reader {
 
     error fail(simdjson::error_code e, const char *at) const {
         error err(ALTER_EPARSE, std::string("invalid JSON: ") + simdjson::error_message(e));
+        if (at == nullptr && size > 0) at = base + guess_error_offset(std::string_view(base, size));
         if (at != nullptr && at >= base) idx.locate(static_cast<size_t>(at - base), err.line, err.column);
         return err;
     }
@@ -124,18 +163,25 @@ struct reader {
             break;
         }
         case od::json_type::number: {
-            od::number_type nt;
-            if (auto e = v.get_number_type().get(nt)) return fail(e, at);
-            if (nt == od::number_type::signed_integer) {
-                int64_t i;
-                if (auto e = v.get_int64().get(i)) return fail(e, at);
+            // Integers beyond 64 bits (which simdjson refuses) are read as doubles from the token;
+            // every other error (bad syntax, a truncated document) is reported where it is.
+            od::number_type nt = od::number_type::floating_point_number;
+            auto type_error = v.get_number_type().get(nt);
+            int64_t i = 0;
+            double d = 0;
+            if (type_error == simdjson::SUCCESS && nt == od::number_type::signed_integer &&
+                v.get_int64().get(i) == simdjson::SUCCESS) {
                 out.k = value::kind::integer;
                 out.i = i;
-            } else {
-                double d;
-                if (auto e = v.get_double().get(d)) return fail(e, at);
+            } else if (type_error == simdjson::SUCCESS && nt != od::number_type::signed_integer &&
+                       v.get_double().get(d) == simdjson::SUCCESS) {
                 out.k = value::kind::number;
                 out.d = d;
+            } else if (big_integer(token_start(v), d)) {
+                out.k = value::kind::number;
+                out.d = d;
+            } else {
+                return fail(type_error != simdjson::SUCCESS ? type_error : simdjson::NUMBER_ERROR, at);
             }
             break;
         }
@@ -162,7 +208,7 @@ result<value> parse_json(std::string_view text) {
     simdjson::padded_string padded(text);
     od::parser parser;
     line_index idx(text);
-    reader r{padded.data(), idx};
+    reader r{padded.data(), text.size(), idx};
     od::document doc;
     if (auto e = parser.iterate(padded).get(doc)) return r.fail(e, nullptr);
     // Scalars at the top level are read through the document; containers through a value.
@@ -175,13 +221,25 @@ result<value> parse_json(std::string_view text) {
         od::value v;
         if (auto e = doc.get_value().get(v)) return r.fail(e, at);
         out = r.read(v);
-    } else {
-        out = r.read(doc);
+        if (!out) return out;
+        // Anything after the root value is an error (the iterator is at its end otherwise).
+        if (const char *where = nullptr; doc.current_location().get(where) == simdjson::SUCCESS)
+            return r.fail(simdjson::TRAILING_CONTENT, where);
+        return out;
     }
-    if (!out) return out;
-    // Anything after the root value is an error (the iterator is at its end otherwise).
-    if (const char *where = nullptr; doc.current_location().get(where) == simdjson::SUCCESS)
-        return r.fail(simdjson::TRAILING_CONTENT, where);
+    // A scalar root: check what follows its token first (simdjson reports trailing content at
+    // the document's start, and may not consume a number it cannot hold).
+    size_t p = text.find_first_not_of(" \t\r\n");
+    if (p != std::string_view::npos && text[p] == '"') {
+        for (++p; p < text.size() && text[p] != '"'; ++p)
+            if (text[p] == '\\') ++p;
+        ++p;
+    } else {
+        while (p < text.size() && std::string_view(" \t\r\n,]}").find(text[p]) == std::string_view::npos) ++p;
+    }
+    size_t rest = text.find_first_not_of(" \t\r\n", std::min(p, text.size()));
+    if (rest != std::string_view::npos) return r.fail(simdjson::TRAILING_CONTENT, padded.data() + rest);
+    out = r.read(doc);
     return out;
 }
 

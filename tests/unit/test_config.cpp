@@ -104,6 +104,7 @@ app_spec full_spec() {
     s.cron = "0 3 * * *";
     s.overlap = overlap_policy::replace;
     s.deps = {"db", "cache"};
+    s.hidden = true;
     return s;
 }
 

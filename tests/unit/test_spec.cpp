@@ -532,7 +532,7 @@ TEST_CASE("spec_from_value: an app cannot depend on itself") {
 
 // BUG: spec.cpp:614 looks the position up with obj.find("deps"), so a self-dependency written with
 // the alias "depends_on" has no position. Expected the value's line/column (2:16); actual 0:0.
-TEST_CASE("spec_from_value: a self-dependency through depends_on keeps its position" * doctest::may_fail()) {
+TEST_CASE("spec_from_value: a self-dependency through depends_on keeps its position") {
     error e = fails("{\"name\":\"a\",\"command\":\"x\",\n \"depends_on\": [\"a\"]}");
     CHECK(e.message == "deps: an app cannot depend on itself");
     CHECK(e.line == 2);
@@ -617,7 +617,7 @@ TEST_CASE("parse_signal and signal_name") {
 // spec_to_value as "SIGBUS", which spec_from_value then rejects (so state.cpp cannot load it back).
 // Expected parse_signal(signal_name(n)) == n for n = 1..64; actual 0 for 4, 5, 7, 8, 11, 13, 16,
 // 17, 21-27, 29, 31.
-TEST_CASE("parse_signal(signal_name(n)) == n for every signal" * doctest::may_fail()) {
+TEST_CASE("parse_signal(signal_name(n)) == n for every signal") {
     std::string broken;
     for (int n = 1; n <= 64; ++n)
         if (parse_signal(signal_name(n)) != n) broken += signal_name(n) + " ";
@@ -887,7 +887,7 @@ TEST_CASE("spec_apply_patch") {
 // is resolved silently (the alias erases the canonical key already merged), while the other order
 // is an error. Expected "given twice" for both {"command":"a","script":"b"} and
 // {"script":"b","command":"a"}; actual the first gives command "b", the second fails.
-TEST_CASE("spec_apply_patch: a field and its alias together are an error in either order" * doctest::may_fail()) {
+TEST_CASE("spec_apply_patch: a field and its alias together are an error in either order") {
     for (const char *p : {R"({"command": "a", "script": "b"})", R"({"script": "b", "command": "a"})",
                           R"({"restart": "always", "autorestart": false})"}) {
         INFO(std::string(p));

@@ -110,7 +110,7 @@ public:
     writer &value(unsigned long long v) { return integer(v); }
     writer &value(double d) {
         sep();
-        if (d != d || d > 1.7e308 || d < -1.7e308) { // NaN / inf are not JSON
+        if (d != d || d - d != 0) { // NaN and +-inf are not JSON (inf - inf is NaN)
             out_.append("null");
             return *this;
         }

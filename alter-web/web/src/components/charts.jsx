@@ -48,7 +48,7 @@ function tickStep(v, binary) {
 }
 function scale(m, binary) {
   const step = tickStep(m, binary);
-  const top = Math.max(step, Math.ceil(m / step - 1e-9) * step);
+  const top = m > 0 ? Math.max(step, Math.ceil(m / step - 1e-9) * step) : step * 4;
   const ticks = [];
   for (let v = 0; v <= top + step / 2; v += step) ticks.push(v);
   return { top, ticks };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Small building blocks: buttons, status pills, switches, fields, dialogs and toasts.
 import { Component } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { emit, now, S, useTopic } from '../store.js';
 import { fmtDuration } from '../util.js';
 import { Icon } from './icons.jsx';
@@ -34,7 +34,7 @@ export function LinkButton({ href, icon, children, variant = 'default', size, cl
 
 export function StatusPill({ status, enabled = true }) {
   const s = enabled === false && status !== 'running' ? 'disabled' : status;
-  return <span class={`pill s-${s}`}><span class="dot" aria-hidden="true" />{s}</span>;
+  return <span class={`pill s-${s}`}>{s}</span>;
 }
 
 export function Switch({ checked, onChange, label, disabled, id }) {
@@ -204,46 +204,59 @@ export function useAsync(fn, deps) {
   return state;
 }
 
-// A menu button: arrow keys move, Escape closes and gives the focus back.
-export function Menu({ label, icon = 'more', text, items, size = 'sm', class: cls }) {
-  const [open, setOpen] = useState(false);
-  const [up, setUp] = useState(false);
+// A menu (fixed-position list under its anchor): arrow keys move, Escape or a click outside
+// closes it and gives the focus back to the anchor.
+export function FloatingMenu({ anchor, items, label, onClose }) {
   const ref = useRef();
-  const btn = useRef();
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const r = anchor.getBoundingClientRect();
+    const h = el.offsetHeight, w = el.offsetWidth;
+    let top = r.bottom + 4;
+    if (top + h > innerHeight - 8) top = Math.max(8, r.top - h - 4);
+    el.style.top = `${top}px`;
+    el.style.left = `${Math.max(8, Math.min(innerWidth - w - 8, r.right - w))}px`;
+  }, [anchor]);
   useEffect(() => {
-    if (!open) return undefined;
     const list = () => [...ref.current.querySelectorAll('[role=menuitem]:not([disabled])')];
     list()[0]?.focus();
+    const close = (refocus) => { onClose(); if (refocus) anchor.focus(); };
     const k = (e) => {
-      if (e.key === 'Escape') { e.stopPropagation(); setOpen(false); btn.current?.focus(); return; }
+      if (e.key === 'Escape' || e.key === 'Tab') { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); } close(e.key === 'Escape'); return; }
       if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
       e.preventDefault();
       const l = list();
       const i = l.indexOf(document.activeElement);
       l[(i + (e.key === 'ArrowDown' ? 1 : l.length - 1)) % l.length]?.focus();
     };
-    const c = (e) => { if (!ref.current?.contains(e.target) && !btn.current?.contains(e.target)) setOpen(false); };
+    const c = (e) => { if (!ref.current?.contains(e.target) && !anchor.contains(e.target)) close(false); };
+    const scroll = (e) => { if (!ref.current?.contains(e.target)) close(false); };
     addEventListener('keydown', k, true);
     addEventListener('pointerdown', c);
-    return () => { removeEventListener('keydown', k, true); removeEventListener('pointerdown', c); };
-  }, [open]);
-  const toggle = () => {
-    if (!open) setUp(btn.current.getBoundingClientRect().bottom + 40 * items.length + 40 > innerHeight);
-    setOpen(!open);
-  };
+    addEventListener('scroll', scroll, true);
+    return () => { removeEventListener('keydown', k, true); removeEventListener('pointerdown', c); removeEventListener('scroll', scroll, true); };
+  }, [anchor]);
+  const pick = (it) => { onClose(); if (it.onClick) it.onClick(); };
+  return (
+    <div class="menu-list floating" role="menu" ref={ref} aria-label={label}>
+      {items.filter(Boolean).map((it, i) => (it.href
+        ? <a key={i} role="menuitem" href={it.href} download={it.download} class={it.danger ? 'danger' : ''} onClick={() => onClose()}>{it.icon && <Icon name={it.icon} size={14} />}{it.label}</a>
+        : <button key={i} type="button" role="menuitem" disabled={it.disabled} class={it.danger ? 'danger' : ''} onClick={() => pick(it)}>{it.icon && <Icon name={it.icon} size={14} />}{it.label}</button>))}
+    </div>
+  );
+}
+
+// A menu button.
+export function Menu({ label, icon = 'more', text, items, size = 'sm', class: cls }) {
+  const [open, setOpen] = useState(false);
+  const btn = useRef();
   return (
     <div class={`menu-wrap${cls ? ' ' + cls : ''}`}>
       <button type="button" ref={btn} class={`btn btn-${text ? 'default' : 'ghost'}${text ? '' : ' btn-icon'} btn-${size}`} aria-haspopup="menu" aria-expanded={open ? 'true' : 'false'}
-        aria-label={label} title={label} onClick={toggle}>
+        aria-label={label} title={label} onClick={() => setOpen(!open)}>
         <Icon name={icon} size={text ? 14 : 16} />{text && <span>{text}</span>}
       </button>
-      {open && (
-        <div class={`menu-list${up ? ' up' : ''}`} role="menu" ref={ref} aria-label={label}>
-          {items.filter(Boolean).map((it, i) => (it.href
-            ? <a key={i} role="menuitem" href={it.href} download={it.download} class={it.danger ? 'danger' : ''} onClick={() => setOpen(false)}>{it.icon && <Icon name={it.icon} size={14} />}{it.label}</a>
-            : <button key={i} type="button" role="menuitem" disabled={it.disabled} class={it.danger ? 'danger' : ''} onClick={() => { setOpen(false); it.onClick(); }}>{it.icon && <Icon name={it.icon} size={14} />}{it.label}</button>))}
-        </div>
-      )}
+      {open && <FloatingMenu anchor={btn.current} items={items} label={label} onClose={() => setOpen(false)} />}
     </div>
   );
 }

@@ -110,7 +110,7 @@ export function CronJobs() {
                         <code class="expr">{expr || '…'}</code>
                         {expr && <span class="cron-human">{describeCron(expr) || ''}</span>}
                       </td>
-                      <td><span class={`pill s-${cls}`}><span class="dot" />{label}</span></td>
+                      <td><span class={`pill s-${cls}`}>{label}</span></td>
                       <td>{enabled && p.next_run ? <><span>{fmtRelative(p.next_run)}</span><span class="sub-line">{fmtDateTime(p.next_run)}</span></> : <span class="muted">–</span>}</td>
                       <td>{p.last_run ? (
                         <>

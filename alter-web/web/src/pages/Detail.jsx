@@ -190,7 +190,7 @@ export function Detail({ name }) {
   return (
     <>
       <PageHeader back={{ href: '#/processes', label: 'Back to processes' }} title={
-        <span class="title-row">{name}{status === 'mixed' ? <span class="pill s-waiting"><span class="dot" />mixed</span> : <StatusPill status={status} enabled={enabled} />}</span>
+        <span class="title-row">{name}{status === 'mixed' ? <span class="pill s-waiting">mixed</span> : <StatusPill status={status} enabled={enabled} />}</span>
       } sub={<span class="chips"><span class="chip">{spec.namespace}</span><span class="chip">{spec.type}</span>{multi && <span class="chip">{instances.length} instances</span>}{name !== appName && <a class="chip" href={href('processes', appName)}>app {appName}</a>}</span>}>
         <label class="switch-label">
           <Switch checked={enabled} label={`Enabled (${enabled ? 'on' : 'off'})`} onChange={(v) => setEnabled(appName, v)} />

@@ -6,7 +6,7 @@ import { useLayoutEffect, useState } from 'preact/hooks';
 import { deleteApp, nsAction, resetProc, restartProc, setEnabled, startProc, stopProc } from '../actions.js';
 import { Sparkline } from '../components/charts.jsx';
 import { Icon } from '../components/icons.jsx';
-import { Bar, Empty, IconButton, LinkButton, memo, Menu, Segmented, Spinner, StatusPill, Uptime } from '../components/ui.jsx';
+import { Bar, Empty, FloatingMenu, IconButton, LinkButton, memo, Segmented, Spinner, StatusPill, Uptime } from '../components/ui.jsx';
 import { href } from '../router.js';
 import { counts, S, updateSettings, useMetrics, useTopic } from '../store.js';
 import { fmtBytes, fmtPercent, isUp, joinArgs } from '../util.js';
@@ -20,25 +20,38 @@ function matches(p, q) {
   return q.toLowerCase().split(/\s+/).every((w) => hay.includes(w));
 }
 
+// Row buttons carry data-act / data-name; one click handler on the list runs them (a row has
+// no listeners of its own).
+const actBtn = (act, icon, label, name, disabled, cls = '') => (
+  <button type="button" class={`btn btn-icon btn-ghost${cls}`} data-act={act} data-name={name} aria-label={label} title={label} disabled={disabled}>
+    <Icon name={icon} />
+  </button>
+);
+
 function Actions({ p }) {
   const up = isUp(p.status);
   const disabled = p.enabled === false;
   return (
     <div class="row-actions">
-      {up
-        ? <IconButton icon="stop" label={`Stop ${p.name}`} onClick={() => stopProc(p.name)} disabled={p.status === 'stopping'} />
-        : <IconButton icon="play" label={`Start ${p.name}`} onClick={() => startProc(p.name)} disabled={disabled} class="go" />}
-      <IconButton icon="restart" label={`Restart ${p.name}`} onClick={() => restartProc(p.name)} disabled={disabled} />
+      {up ? actBtn('stop', 'stop', `Stop ${p.name}`, p.name, p.status === 'stopping') : actBtn('start', 'play', `Start ${p.name}`, p.name, disabled, ' go')}
+      {actBtn('restart', 'restart', `Restart ${p.name}`, p.name, disabled)}
       <a class="btn btn-icon btn-ghost" href={href('processes', p.name, 'logs')} aria-label={`Logs of ${p.name}`} title="Logs"><Icon name="logs" /></a>
-      <Menu label={`More actions for ${p.app}`} items={[
-        { label: 'Details', icon: 'info', href: href('processes', p.name) },
-        { label: 'Edit', icon: 'edit', href: href('processes', p.app, 'edit') },
-        { label: disabled ? 'Enable' : 'Disable', icon: disabled ? 'check' : 'ban', onClick: () => setEnabled(p.app, disabled) },
-        (p.status === 'errored' || p.restarts > 0) && { label: 'Reset counters', icon: 'history', onClick: () => resetProc(p.name) },
-        { label: 'Delete', icon: 'trash', danger: true, onClick: () => deleteApp(p.app) },
-      ]} />
+      <button type="button" class="btn btn-icon btn-ghost" data-act="menu" data-name={p.name} aria-haspopup="menu" aria-label={`More actions for ${p.name}`} title="More actions">
+        <Icon name="more" />
+      </button>
     </div>
   );
+}
+
+function rowMenuItems(p) {
+  const disabled = p.enabled === false;
+  return [
+    { label: 'Details', icon: 'info', href: href('processes', p.name) },
+    { label: 'Edit', icon: 'edit', href: href('processes', p.app, 'edit') },
+    { label: disabled ? 'Enable' : 'Disable', icon: disabled ? 'check' : 'ban', onClick: () => setEnabled(p.app, disabled) },
+    (p.status === 'errored' || p.restarts > 0) && { label: 'Reset counters', icon: 'history', onClick: () => resetProc(p.name) },
+    { label: p.app !== p.name ? `Delete ${p.app}` : 'Delete', icon: 'trash', danger: true, onClick: () => deleteApp(p.app) },
+  ];
 }
 
 const Row = memo(({ p }) => {
@@ -120,6 +133,19 @@ function GroupHeader({ ns, items, collapsed, toggle, cols }) {
 export function ProcessList({ route }) {
   useTopic('procs', 'settings', 'hist');
   const [query, setQuery] = useState('');
+  const [menu, setMenu] = useState(null); // {p, anchor}
+  const onAct = (e) => {
+    const b = e.target.closest('[data-act]');
+    if (!b || b.disabled) return;
+    const name = b.dataset.name;
+    const p = S.procs.get(name);
+    if (!p) return;
+    const act = b.dataset.act;
+    if (act === 'start') startProc(name);
+    else if (act === 'stop') stopProc(name);
+    else if (act === 'restart') restartProc(name);
+    else if (act === 'menu') setMenu(menu && menu.anchor === b ? null : { name, anchor: b });
+  };
   const view = S.settings.default_view === 'cards' ? 'cards' : 'table';
   useMetrics(view === 'cards' ? 3000 : 5000);
   const ns = route.query.get('ns');
@@ -191,7 +217,7 @@ export function ProcessList({ route }) {
             <LinkButton href="#/processes">Show all processes</LinkButton>
           </Empty>
         ) : view === 'table' ? (
-          <div class="table-wrap">
+          <div class="table-wrap" onClick={onAct}>
             <table class="ptable">
               <thead>
                 <tr>
@@ -215,11 +241,14 @@ export function ProcessList({ route }) {
           </div>
         ) : (
           groups.map(([name, items]) => (
-            <section key={name} class="card-group" aria-label={`Namespace ${name}`}>
+            <section key={name} class="card-group" aria-label={`Namespace ${name}`} onClick={onAct}>
               <GroupHeader ns={name} items={items} collapsed={collapsed.has(name)} toggle={() => toggle(name)} />
               {!collapsed.has(name) && <div class="cards">{items.map((p) => <CardWithHist key={p.name} p={p} />)}</div>}
             </section>
           ))
+        )}
+        {menu && S.procs.get(menu.name) && (
+          <FloatingMenu anchor={menu.anchor} label={`More actions for ${menu.name}`} items={rowMenuItems(S.procs.get(menu.name))} onClose={() => setMenu(null)} />
         )}
       </div>
     </>
