@@ -83,14 +83,18 @@ struct gateway::live_call {
     responder res;
     alter::net::stream down;
     bool streaming = false;
+    bool event_stream = false;
     int status = 0;
     std::string content_type;
     std::string body;
 
-    // The session behind it was locked or ended: cut the response off.
+    // The session behind it was locked or ended: cut the response off. An event stream ends
+    // cleanly (the browser's EventSource reconnects and is told 401/423); any other stream is
+    // aborted so that a cut-off download never looks complete.
     void end() {
         call.cancel();
-        if (streaming) down.abort();
+        if (streaming && event_stream) down.end();
+        else if (streaming) down.abort();
         else if (res.can_answer()) send_status_error(res, 423, "locked", "the session was locked or ended");
     }
 };
@@ -276,6 +280,7 @@ void gateway::forward(request &req, responder res, const who &w) {
             if (event_stream) c->res.header("X-Accel-Buffering", "no");
             c->down = c->res.begin_stream(status, c->content_type);
             c->streaming = true;
+            c->event_stream = event_stream;
             std::weak_ptr<live_call> weak = c;
             c->down.on_close([weak] {
                 if (auto self = weak.lock()) self->call.cancel();

@@ -40,6 +40,10 @@ describe('dashboard', { timeout: 240000 }, () => {
       problems.push(t);
     });
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    // Which request broke, for the log (the console message above does not name it).
+    page.on('requestfailed', (r) => {
+      if (r.failure()?.errorText !== 'net::ERR_ABORTED') console.error('request failed:', r.url(), r.failure()?.errorText);
+    });
   });
 
   after(async () => {
