@@ -114,22 +114,47 @@ int cmd_system(session &s, std::string_view cmd, std::span<const std::string> ar
     return show_target(s, parse_target("all"), 0);
 }
 
+namespace {
+
+/// The one-time setup code alter-web writes while no password is set (empty once it is).
+std::string read_setup_code(const std::string &home) {
+    int fd = ::open((home + "/web-setup-code").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    char buf[128];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    std::string code(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' ')) code.pop_back();
+    return code;
+}
+
+} // namespace
+
 int cmd_web(session &s, std::string_view cmd, std::span<const std::string> args) {
     parsed_args a;
     if (!parse_args(cmd, args, {}, a, 0)) return exit_usage;
-    std::string url;
+    std::string url, setup_code;
     if (s.remote()) {
         url = s.server;
     } else {
         if (jvalue h; std::getenv("ALTER_WEB_URL") == nullptr && !s.probe(h)) return s.not_running();
         url = s.web_url();
+        setup_code = read_setup_code(s.home());
     }
     if (s.json) {
-        std::string out = "{\"url\":";
-        alter::json::append_quoted(out, url);
-        session::print_raw(out + "}");
+        std::string out;
+        alter::json::writer w(out);
+        w.begin_object().field("url", url).key("setup_code");
+        if (setup_code.empty()) w.null();
+        else w.value(setup_code);
+        w.end_object();
+        session::print_raw(out);
     } else {
-        write_out(url + "\n");
+        std::string out = url + "\n";
+        if (!setup_code.empty())
+            out += "No password is set yet: open the dashboard and choose one. From this machine that is all;\n"
+                   "from another machine, enter the one-time setup code " + setup_code + "\n";
+        write_out(out);
     }
     open_browser(url);
     return exit_ok;

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,15 @@ constexpr size_t ring_bytes = 256 * 1024;
 constexpr int pipe_grow_size = 1024 * 1024;
 
 int pidfd_signal(int pidfd, int sig) { return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0)); }
+int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
+// A process's pidfd turns readable when the process ends.
+bool pidfd_ended(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+}
+
+constexpr size_t max_kill_list = 512; // descendants remembered at stop time (each costs an fd until the stop ends)
 
 bool read_file(const std::string &path, std::string &out, int &err) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -171,6 +181,9 @@ void instance::close() {
     closed_ = true;
     cancel_timer();
     close_handle(timer_);
+    close_handle(drain_timer_);
+    draining_ = false;
+    clear_kill_list();
     close_exit_watch();
     if (pidfd_ >= 0) {
         ::close(pidfd_);
@@ -180,7 +193,7 @@ void instance::close() {
     close_logs();
 }
 
-bool instance::idle() const { return pid_ == 0; }
+bool instance::idle() const { return pid_ == 0 && !draining_; }
 
 void instance::close_logs() {
     out_file_.reset();
@@ -283,8 +296,13 @@ bool instance::user_restart(const char *reason) {
 
 void instance::do_actions(uint32_t actions, const char *reason) {
     if (actions & act_signal) {
-        // Remember the whole tree now: descendants that left the group still get the signal.
-        if (pid_ > 0) kill_list_ = descendants(pid_);
+        // Remember the whole tree now (as pidfds: a recycled pid is never hit): descendants that
+        // left the group still get the signal.
+        if (pid_ > 0) {
+            clear_kill_list();
+            for (pid_t d : descendants(pid_, max_kill_list))
+                if (int fd = pidfd_open(d); fd >= 0) kill_list_.push_back(fd);
+        }
         signal_group(app_.spec().stop_signal);
     }
     if (actions & act_arm_kill) arm_timer(app_.spec().kill_timeout_ms);
@@ -401,6 +419,7 @@ void instance::do_spawn(const char *reason) {
         return fail(r.err().message);
     }
     pid_ = r->pid;
+    group_ = r->pid;
     pidfd_ = r->pidfd;
     started_mono_ms_ = mono_ms();
     started_wall_ms_ = wall_ms();
@@ -466,17 +485,22 @@ void instance::handle_exit(int code, int sig) {
     started_wall_ms_ = 0;
     cpu_percent_ = 0;
     memory_bytes_ = 0;
-    // Descendants left behind in the group die with it (no orphan survives its instance).
-    if (state_ == state::stopping) {
-        for (pid_t d : kill_list_) ::kill(d, SIGKILL);
-    }
-    kill_list_.clear();
     if (app_.spec().type != app_type::daemon) app_.record_run_end(*this);
 
     if (state_ == state::stopping) {
+        // The stop ends when the whole group is gone: descendants that outlive the leader get the
+        // rest of kill_timeout_ms to finish, then SIGKILL (no orphan survives a stop).
+        // Members are found by their group (a re-parented orphan is no descendant any more) and
+        // watched through pidfds: a zombie nobody reaps does not count, a recycled pid is not hit.
+        if (group_ > 0 && kill_list_.size() < max_kill_list && (::kill(-group_, 0) == 0 || errno == EPERM))
+            for (pid_t m : group_members(group_, static_cast<uint32_t>(max_kill_list - kill_list_.size())))
+                if (int fd = pidfd_open(m); fd >= 0) kill_list_.push_back(fd);
+        if (group_alive()) return start_drain();
+        clear_kill_list();
         feed(input::stopped_exit, "stopped");
         return;
     }
+    clear_kill_list();
     if (state_ != state::running) return;
     feed(last_exit_.clean() ? input::proc_exit_clean : input::proc_exit_fail, last_exit_.clean() ? "exit" : "crash");
     if (state_ != state::exited && state_ != state::crashed) return; // a watcher changed it
@@ -502,12 +526,57 @@ void instance::handle_exit(int code, int sig) {
 }
 
 void instance::signal_group(int sig) {
-    if (pid_ <= 0) return;
-    // The group first (setsid made the child its leader), then the leader through its pidfd
-    // (cannot hit a recycled pid), then descendants seen at stop time that left the group.
-    ::kill(-pid_, sig);
+    pid_t group = pid_ > 0 ? pid_ : draining_ ? group_ : 0;
+    if (group <= 0) return;
+    // The group first (setpgid made the child its leader; a group id is not reused while the
+    // group has members), then the leader through its pidfd, then descendants seen at stop time
+    // that left the group (pidfds too).
+    ::kill(-group, sig);
     if (pidfd_ >= 0) pidfd_signal(pidfd_, sig);
-    for (pid_t d : kill_list_) ::kill(d, sig);
+    for (int fd : kill_list_) pidfd_signal(fd, sig);
+}
+
+bool instance::group_alive() {
+    for (int fd : kill_list_)
+        if (!pidfd_ended(fd)) return true;
+    return false;
+}
+
+void instance::clear_kill_list() {
+    for (int fd : kill_list_) ::close(fd);
+    kill_list_.clear();
+}
+
+void instance::start_drain() {
+    draining_ = true;
+    if (drain_timer_ == nullptr) {
+        drain_timer_ = new_handle<uv_timer_t>();
+        uv_timer_init(ctx().loop(), drain_timer_);
+        drain_timer_->data = this;
+    }
+    // The members are not our children: nothing tells us when they end. Look again soon, then
+    // less often; the kill timer keeps running and ends it with SIGKILL.
+    drain_poll_ms_ = 5;
+    uv_timer_start(drain_timer_, &instance::on_drain_timer, static_cast<uint64_t>(drain_poll_ms_), 0);
+}
+
+void instance::on_drain_timer(uv_timer_t *t) {
+    if (auto *self = static_cast<instance *>(t->data); self != nullptr) self->drain_tick();
+}
+
+void instance::drain_tick() {
+    if (!draining_) return;
+    // Re-parented members are our children when we are a subreaper: reap them so that a
+    // zombie does not count as a member.
+    if (ctx().options().flags & ALTER_CONTEXT_REAP_ALL) app_.sup().reap_all();
+    if (group_alive()) {
+        drain_poll_ms_ = std::min<int64_t>(drain_poll_ms_ * 2, 100);
+        uv_timer_start(drain_timer_, &instance::on_drain_timer, static_cast<uint64_t>(drain_poll_ms_), 0);
+        return;
+    }
+    draining_ = false;
+    clear_kill_list();
+    feed(input::stopped_exit, "stopped");
 }
 
 void instance::on_timer(uv_timer_t *t) {

@@ -136,6 +136,11 @@ private:
     void reap();
     void handle_exit(int code, int sig);
     void signal_group(int sig);
+    bool group_alive();
+    void start_drain();
+    void drain_tick();
+    void clear_kill_list();
+    static void on_drain_timer(uv_timer_t *t);
     void arm_timer(int64_t ms);
     void cancel_timer();
     void emit_state(state from, state to, const char *reason);
@@ -153,7 +158,11 @@ private:
     uv_poll_t *exit_poll_ = nullptr;
     uv_timer_t *timer_ = nullptr;
     int64_t pending_delay_ms_ = 0;
-    std::vector<pid_t> kill_list_; // descendants found at stop time (may have left the group)
+    pid_t group_ = 0;               // the process group of the last process (its pid at spawn)
+    std::vector<int> kill_list_;    // pidfds of the descendants found at stop time (some may leave the group)
+    bool draining_ = false;         // stopping: the leader is gone, the rest of its group is not yet
+    uv_timer_t *drain_timer_ = nullptr;
+    int64_t drain_poll_ms_ = 0;
     int64_t started_mono_ms_ = 0;
     int64_t started_wall_ms_ = 0;
     int64_t last_exit_wall_ms_ = 0;

@@ -95,6 +95,26 @@ std::vector<pid_t> descendants(pid_t pid, uint32_t max_procs) {
     return out;
 }
 
+std::vector<pid_t> group_members(pid_t pgid, uint32_t max_procs) {
+    std::vector<pid_t> out;
+    DIR *d = opendir("/proc");
+    if (d == nullptr) return out;
+    char path[300], buf[1024];
+    while (dirent *e = readdir(d)) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+        std::snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        if (read_small(path, buf, sizeof buf) <= 0) continue;
+        const char *p = after_comm(buf); // field 3 (state), then ppid, then pgrp
+        if (p == nullptr || *p == 'Z' || *p == 'X') continue;
+        long ppid = 0, pgrp = 0;
+        if (std::sscanf(p + 1, " %ld %ld", &ppid, &pgrp) != 2 || pgrp != pgid) continue;
+        out.push_back(static_cast<pid_t>(std::strtol(e->d_name, nullptr, 10)));
+        if (out.size() >= max_procs) break;
+    }
+    closedir(d);
+    return out;
+}
+
 tree_sample sample_tree(pid_t pid, uint32_t max_procs) {
     tree_sample s;
     stat_fields f;

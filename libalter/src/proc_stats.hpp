@@ -23,6 +23,10 @@ tree_sample sample_tree(pid_t pid, uint32_t max_procs = 4096);
 /// The direct and indirect children of `pid` (depth-first), at most max_procs.
 std::vector<pid_t> descendants(pid_t pid, uint32_t max_procs = 4096);
 
+/// The live (not zombie) processes of process group `pgid`, found by a scan of /proc; at most
+/// max_procs. For a stop that must outlast the group's leader.
+std::vector<pid_t> group_members(pid_t pgid, uint32_t max_procs = 4096);
+
 /// Process start time in clock ticks since boot (field 22 of /proc/PID/stat); 0 if gone.
 uint64_t process_start_ticks(pid_t pid);
 

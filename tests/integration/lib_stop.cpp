@@ -217,3 +217,56 @@ TEST_CASE("remove stops a running app; the name can be used again at once") {
     REQUIRE(ctx.add(helper_app("gone", "sleeper")).ok());
     wait_state(ctx, "gone", {state::running});
 }
+
+// Regression: a re-parented orphan that ignored SIGTERM outlived the stop (its parent had exited,
+// so it was no longer a descendant, and the leader's exit cancelled the kill timer).
+TEST_CASE("stop kills an orphan left in the group that ignores SIGTERM, after kill_timeout") {
+    temp_dir dir;
+    event_recorder ev;
+    line_recorder lines;
+    auto ctx = make_context(dir);
+    ev.attach(ctx);
+    lines.attach(ctx, "orphaner");
+    auto s = helper_app("orphaner", "orphan", {"ignore"});
+    s.kill_timeout = 400ms;
+    REQUIRE(ctx.add(s).ok());
+    std::string l = lines.wait_prefix("orphaner", "orphan ");
+    int orphan = 0;
+    REQUIRE(std::sscanf(l.c_str(), "orphan %d", &orphan) == 1);
+    REQUIRE(lines.wait_prefix("orphaner", "ready") == "ready");
+    int leader = static_cast<int>(process_of(ctx, "orphaner")["pid"].i());
+    CHECK(::getpgid(orphan) == leader);
+
+    auto t0 = steady::now();
+    REQUIRE(ctx.stop("orphaner").ok());
+    wait_state(ctx, "orphaner", {state::stopped});
+    double took = elapsed_ms(t0, steady::now());
+    CHECK(took >= 395); // it ignored SIGTERM: only the kill timeout ends it
+    CHECK(took < 3000);
+    CHECK(eventually([&] { return pid_gone(orphan); }, 2000ms));
+}
+
+TEST_CASE("descendants that outlive the leader get the kill timeout to finish, not SIGKILL at once") {
+    temp_dir dir;
+    line_recorder lines;
+    auto ctx = make_context(dir);
+    lines.attach(ctx, "graceful");
+    auto s = helper_app("graceful", "orphan", {"graceful", "300"});
+    s.kill_timeout = 5000ms;
+    REQUIRE(ctx.add(s).ok());
+    std::string l = lines.wait_prefix("graceful", "orphan ");
+    int orphan = 0;
+    REQUIRE(std::sscanf(l.c_str(), "orphan %d", &orphan) == 1);
+    REQUIRE(lines.wait_prefix("graceful", "ready") == "ready");
+
+    auto t0 = steady::now();
+    REQUIRE(ctx.stop("graceful").ok());
+    // Still stopping while the orphan finishes its work.
+    CHECK(status_of(ctx, "graceful") == "stopping");
+    wait_state(ctx, "graceful", {state::stopped});
+    double took = elapsed_ms(t0, steady::now());
+    CHECK(took >= 290);
+    CHECK(took < 4000);
+    CHECK(lines.wait_prefix("graceful", "flushed") == "flushed"); // its last words reached the log
+    CHECK(pid_gone(orphan));
+}
