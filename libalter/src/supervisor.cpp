@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iterator>
 #include <sys/wait.h>
+#include <unordered_map>
 #include <unistd.h>
 
 #include "common/json_writer.hpp"
@@ -261,6 +262,29 @@ status supervisor::check_deps(const app_spec &spec, const std::vector<app_spec> 
     return validate_deps(nodes);
 }
 
+status supervisor::check_names(const app_spec &spec, const app *self) {
+    for (auto &a : apps_) {
+        if (a.get() == self) continue;
+        for (auto &i : a->instances())
+            if (i->name() == spec.name)
+                return error(ALTER_EEXIST, "'" + spec.name + "' is already the name of an instance of '" + a->name() + "'");
+    }
+    if (spec.instances <= 1) return {};
+    // Instance names ("api-0", "api-1"...) must not be another app's or instance's name either.
+    for (uint32_t k = 0; k < spec.instances; ++k) {
+        std::string n = spec.name + "-" + std::to_string(k);
+        if (app *other = find_app(n); other != nullptr && other != self)
+            return error(ALTER_EEXIST, "instance '" + n + "' of '" + spec.name + "' would have the name of the app '" + n + "'");
+        for (auto &a : apps_) {
+            if (a.get() == self) continue;
+            for (auto &i : a->instances())
+                if (i->name() == n)
+                    return error(ALTER_EEXIST, "instance '" + n + "' of '" + spec.name + "' would have the name of an instance of '" + a->name() + "'");
+        }
+    }
+    return {};
+}
+
 result<int> supervisor::add(app_spec spec, uint32_t flags) {
     if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
     if (find_app(spec.name) != nullptr) {
@@ -268,10 +292,7 @@ result<int> supervisor::add(app_spec spec, uint32_t flags) {
         value patch = spec_to_value(spec);
         return update(spec.name, patch);
     }
-    for (auto &a : apps_)
-        for (auto &i : a->instances())
-            if (i->name() == spec.name)
-                return error(ALTER_EEXIST, "'" + spec.name + "' is already the name of an instance of '" + a->name() + "'");
+    if (auto st = check_names(spec, nullptr); !st) return std::move(st).err();
     if (auto st = check_deps(spec, nullptr); !st) return std::move(st).err();
     apps_.push_back(std::make_unique<app>(*this, std::move(spec)));
     app &a = *apps_.back();
@@ -293,6 +314,8 @@ result<int> supervisor::update(std::string_view name, const value &patch) {
     if (!next) return std::move(next).err();
     if (auto st = check_deps(*next, nullptr); !st) return std::move(st).err();
     if (*next == a->spec()) return 0;
+    if (next->instances != a->spec().instances)
+        if (auto st = check_names(*next, a); !st) return std::move(st).err();
     app_spec old = a->spec();
     bool restart_needed = spec_needs_restart(old, *next);
     a->set_spec(std::move(*next));
@@ -672,6 +695,28 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
             }
     for (const auto &s : specs)
         if (auto st = check_deps(s, &specs); !st) return std::move(st).err();
+    {
+        // Names and instance names: unique within the batch and against the other apps.
+        std::unordered_map<std::string, std::string_view> owner;
+        for (const auto &s : specs) {
+            if (auto st = check_names(s, find_app(s.name)); !st) return std::move(st).err();
+            auto claim = [&](const std::string &n) -> status {
+                auto [it, fresh] = owner.emplace(n, s.name);
+                if (fresh || it->second == s.name) return {};
+                return error(ALTER_EEXIST, "'" + n + "' would name both an instance of '" + std::string(it->second) + "' and of '" + s.name + "'");
+            };
+            if (auto st = claim(s.name); !st) return std::move(st).err();
+            if (s.instances > 1)
+                for (uint32_t k = 0; k < s.instances; ++k)
+                    if (auto st = claim(s.name + "-" + std::to_string(k)); !st) return std::move(st).err();
+        }
+    }
+    // Every update is checked before anything changes.
+    for (const auto &s : specs)
+        if (app *a = find_app(s.name); a != nullptr && !(a->spec() == s)) {
+            auto next = spec_apply_patch(a->spec(), spec_to_value(s));
+            if (!next) return std::move(next).err();
+        }
     std::vector<std::string> added, updated, unchanged;
     for (auto &s : specs) {
         app *a = find_app(s.name);

@@ -137,6 +137,9 @@ public:
 
     // called by instances
     void instance_changed(instance &i, state from, state to);
+    /// ALTER_EEXIST when the app's name or one of its instance names is taken by another app
+    /// (`self`: the app being updated, if any).
+    status check_names(const app_spec &spec, const app *self);
     bool deps_ready(const app &a, std::string *waiting_for = nullptr);
     /// The environment inherited by children (the process's environment at spawn time).
     std::vector<std::string> base_env() const;

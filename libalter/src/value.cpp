@@ -2,6 +2,7 @@
 #include "value.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include <simdjson.h>
@@ -83,6 +84,146 @@ size_t guess_error_offset(std::string_view text) {
     return last == std::string_view::npos ? 0 : last;
 }
 
+// The offset of the first byte that makes `text` invalid JSON (RFC 8259), or npos when the
+// syntax is fine. simdjson's on-demand parser reports structural errors at the enclosing
+// container; this scan finds the offending token itself, for the error's line and column.
+class syntax_scan {
+public:
+    explicit syntax_scan(std::string_view t) : t_(t) {}
+
+    size_t first_error() {
+        ws();
+        if (!value(0)) return err_;
+        ws();
+        return i_ < t_.size() ? i_ : std::string_view::npos;
+    }
+
+private:
+    bool fail() { // at i_; at the end of the text: where more was expected
+        err_ = std::min(i_, t_.size());
+        return false;
+    }
+    void ws() {
+        while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) ++i_;
+    }
+    bool digits() {
+        size_t s = i_;
+        while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
+        return i_ > s || fail();
+    }
+    bool literal(std::string_view word) {
+        if (t_.substr(i_, word.size()) != word) return fail();
+        if (size_t e = i_ + word.size(); e < t_.size() && std::isalnum(static_cast<unsigned char>(t_[e])))
+            return fail(); // "nulll", "trueish": the whole token is wrong
+        i_ += word.size();
+        return true;
+    }
+    bool string() {
+        ++i_; // the opening quote
+        while (i_ < t_.size()) {
+            unsigned char c = static_cast<unsigned char>(t_[i_]);
+            if (c == '"') {
+                ++i_;
+                return true;
+            }
+            if (c < 0x20) return fail();
+            if (c == '\\') {
+                ++i_;
+                if (i_ >= t_.size()) return fail();
+                char e = t_[i_];
+                if (e == 'u') {
+                    for (int k = 1; k <= 4; ++k)
+                        if (i_ + k >= t_.size() || !std::isxdigit(static_cast<unsigned char>(t_[i_ + k]))) {
+                            i_ += k;
+                            return fail();
+                        }
+                    i_ += 4;
+                } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+                    return fail();
+                }
+            }
+            ++i_;
+        }
+        return fail();
+    }
+    bool number() {
+        size_t start = i_;
+        if (!number_body() || (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.'))) {
+            i_ = start; // a malformed number ("12x", "1.2.3") is reported at its first character
+            return fail();
+        }
+        return true;
+    }
+    bool number_body() {
+        if (t_[i_] == '-') ++i_;
+        if (i_ < t_.size() && t_[i_] == '0') ++i_;
+        else if (!digits()) return false;
+        if (i_ < t_.size() && t_[i_] == '.') {
+            ++i_;
+            if (!digits()) return false;
+        }
+        if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
+            ++i_;
+            if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
+            if (!digits()) return false;
+        }
+        return true;
+    }
+    bool value(int depth) {
+        if (i_ >= t_.size() || depth > 256) return fail();
+        switch (t_[i_]) {
+        case '{': {
+            ++i_;
+            ws();
+            if (i_ < t_.size() && t_[i_] == '}') return ++i_, true;
+            for (;;) {
+                if (i_ >= t_.size() || t_[i_] != '"' || !string()) return i_ < t_.size() && t_[i_] == '"' ? false : fail();
+                ws();
+                if (i_ >= t_.size() || t_[i_] != ':') return fail();
+                ++i_;
+                ws();
+                if (!value(depth + 1)) return false;
+                ws();
+                if (i_ < t_.size() && t_[i_] == ',') {
+                    ++i_;
+                    ws();
+                    continue;
+                }
+                if (i_ < t_.size() && t_[i_] == '}') return ++i_, true;
+                return fail();
+            }
+        }
+        case '[': {
+            ++i_;
+            ws();
+            if (i_ < t_.size() && t_[i_] == ']') return ++i_, true;
+            for (;;) {
+                if (!value(depth + 1)) return false;
+                ws();
+                if (i_ < t_.size() && t_[i_] == ',') {
+                    ++i_;
+                    ws();
+                    continue;
+                }
+                if (i_ < t_.size() && t_[i_] == ']') return ++i_, true;
+                return fail();
+            }
+        }
+        case '"': return string();
+        case 't': return literal("true");
+        case 'f': return literal("false");
+        case 'n': return literal("null");
+        default:
+            if (t_[i_] == '-' || (t_[i_] >= '0' && t_[i_] <= '9')) return number();
+            return fail();
+        }
+    }
+
+    std::string_view t_;
+    size_t i_ = 0;
+    size_t err_ = std::string_view::npos;
+};
+
 struct reader {
     const char *base;
     size_t size;
@@ -97,6 +238,10 @@ struct reader {
 
     error fail(simdjson::error_code e, const char *at) const {
         error err(ALTER_EPARSE, std::string("invalid JSON: ") + simdjson::error_message(e));
+        // A syntax error is reported at its token (simdjson gives the enclosing container).
+        if (e != simdjson::DEPTH_ERROR && e != simdjson::NUMBER_OUT_OF_RANGE && size > 0)
+            if (size_t off = syntax_scan(std::string_view(base, size)).first_error(); off != std::string_view::npos)
+                at = base + off;
         if (at == nullptr && size > 0) at = base + guess_error_offset(std::string_view(base, size));
         if (at != nullptr && at >= base) idx.locate(static_cast<size_t>(at - base), err.line, err.column);
         return err;

@@ -214,7 +214,7 @@ TEST_CASE("yaml_leading_comma_is_an_error_not_a_hang") {
 TEST_CASE("syntax errors carry the parser's message and position") {
     struct want { const char *file; const char *what; int line; int column; };
     for (auto w : {want{"bad_syntax.toml", "invalid TOML: ", 4, 19}, want{"bad_syntax.yaml", "invalid YAML: ", 5, 12},
-                   want{"bad_syntax.json", "invalid JSON: ", 3, 5}}) {
+                   want{"bad_syntax.json", "invalid JSON: ", 3, 38}}) {
         CAPTURE(w.file);
         auto e = fails(fixture(w.file), w.file);
         CHECK(e.code == ALTER_EPARSE);

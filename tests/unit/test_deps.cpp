@@ -141,7 +141,7 @@ TEST_CASE("dep_depths: 0 without dependencies, else 1 + the deepest dependency")
     }
 }
 
-// BUG: deps.cpp:72-76: the back edge of a cycle is "ignored" by returning depth 0 for it, but the
+// Regression (fixed): deps.cpp:72-76: the back edge of a cycle is "ignored" by returning depth 0 for it, but the
 // caller still adds 1 for that edge, so the edge counts. deps.hpp: "Nodes in a cycle ... count
 // those edges as absent". Expected for a <-> b: depths <= 1 (a single edge of the cycle is left);
 // actual a = 2, b = 1. For a self-dependency a -> a: expected 0, actual 1.

@@ -99,7 +99,7 @@ TEST_CASE("parse_dotenv: unquoted values are trimmed and cut at an inline commen
     for (const auto &x : cases) check_ok(x);
 }
 
-// BUG: dotenv.cpp:81-89: the blanks after '=' are skipped before the value starts, so in
+// Regression (fixed): dotenv.cpp:81-89: the blanks after '=' are skipped before the value starts, so in
 // "A= # comment" the '#' is at the value's first byte and not taken as a comment. dotenv.hpp:
 // "unquoted values trimmed and cut at \" #\"". Expected A=""; actual A="# comment".
 TEST_CASE("parse_dotenv: a comment right after '= ' leaves an empty value") {

@@ -261,7 +261,7 @@ TEST_CASE("fsm_step: stopped_exit is resolved by after_stop, only in stopping") 
     }
 }
 
-// BUG: fsm.cpp:63 (stopping + watch_restart sets act_after_start). A file change while the
+// Regression (fixed): fsm.cpp:63 (stopping + watch_restart sets act_after_start). A file change while the
 // instance is stopping overrides the pending after_stop: after a user stop (or a disable) the
 // instance is spawned again once the process exits. app.cpp's watcher callback skips only
 // stopped/disabled instances, so this is reachable (stopping one instance, or disabling an app by
@@ -416,7 +416,7 @@ TEST_CASE("fsm: after a user stop, only start, restart or schedule spawn again (
         }
 }
 
-// BUG: fsm.cpp:63, see above: running -stop-> stopping -watch_restart-> stopping (after_start)
+// Regression (fixed): fsm.cpp:63, see above: running -stop-> stopping -watch_restart-> stopping (after_start)
 // -stopped_exit-> starting + spawn. Expected: no path from a user stop (or disable) to a spawn
 // without an explicit start/restart/schedule; actual: a file change during the stop spawns.
 TEST_CASE("fsm: a file change never undoes a user stop or a disable") {

@@ -265,7 +265,7 @@ TEST_CASE("glob_path_match: a pattern with '/' matches the whole path, or a dire
     }
 }
 
-// BUG: glob.cpp:119-121: "./" is stripped before the "has a '/'" test, so "./build" becomes the
+// Regression (fixed): glob.cpp:119-121: "./" is stripped before the "has a '/'" test, so "./build" becomes the
 // floating pattern "build" and matches a "build" component anywhere, while "/build" (and
 // "./src/*.ts") stay anchored at the root. Expected glob_path_match("./build", "src/build", true)
 // == false; actual true. Likewise "./*.log" matches "logs/app.log".

@@ -345,7 +345,7 @@ TEST_CASE("writer: doubles, NaN and infinities") {
     }
 }
 
-// BUG: json.hpp:113: `d > 1.7e308 || d < -1.7e308` treats finite doubles between 1.7e308 and
+// Regression (fixed): json.hpp:113: `d > 1.7e308 || d < -1.7e308` treats finite doubles between 1.7e308 and
 // DBL_MAX as infinities. Expected DBL_MAX -> "1.7976931348623157e+308"; actual "null".
 TEST_CASE("writer: the largest finite doubles are numbers, not null") {
     for (double d : {DBL_MAX, -DBL_MAX, 1.75e308}) {

@@ -232,7 +232,7 @@ TEST_CASE("line_splitter: an over-long line is emitted before its newline arrive
     for (const auto &l : got) CHECK(l.size() <= 8);
 }
 
-// BUG: line_splitter.hpp:79-91 (append_partial cuts before the '\r' of a CRLF is known): when a
+// Regression (fixed): line_splitter.hpp:79-91 (append_partial cuts before the '\r' of a CRLF is known): when a
 // line spans feeds and its content ends exactly on a max_line boundary, the '\r' is left alone in
 // pending_ and the '\n' then emits it as an extra empty line. Expected ["12345678"] (what one big
 // chunk gives); actual ["12345678", ""].

@@ -216,7 +216,7 @@ TEST_CASE("parse_stamp: malformed stamps give -1") {
     }
 }
 
-// BUG: log_read.cpp:33: parse_stamp checks the day against 31 only, so impossible dates are
+// Regression (fixed): log_read.cpp:33: parse_stamp checks the day against 31 only, so impossible dates are
 // accepted and normalised into the next month. Expected -1 for "2025-02-30T00:00:00.000Z";
 // actual the instant of 2025-03-02.
 TEST_CASE("parse_stamp: impossible calendar dates give -1") {
@@ -382,13 +382,7 @@ void model_check(uint64_t seed, bool allow_empty, int iterations) {
 
 TEST_CASE("line_ring: randomized model check (non-empty lines)") { model_check(2024, false, 400); }
 
-// BUG: log_sink.cpp:36-38 (the overlap test in line_ring::push): an empty entry whose offset equals
-// head_ never "overlaps" the new line, so when it is the oldest entry the eviction loop stops at it
-// and the entries behind it are overwritten in place: their text changes (and the ring holds more
-// than max_bytes). Expected: the ring holds a suffix of the pushed lines with their own texts;
-// actual (max_bytes 100: push 50 'a', "", 50 'c', 50 'd', 20 'g'): ["", <'g' x 20 + 'c' x 30>, 'd'..., 'g'...].
-TEST_CASE("line_ring: an empty oldest line does not shield older bytes from being overwritten" *
-          doctest::may_fail()) {
+TEST_CASE("line_ring: an empty oldest line does not shield older bytes from being overwritten") {
     line_ring r(100, 100);
     r.push(1, 1, std::string(50, 'a'));
     r.push(2, 1, "");
@@ -406,7 +400,7 @@ TEST_CASE("line_ring: an empty oldest line does not shield older bytes from bein
     CHECK(texts(v) == "[" + std::string(50, 'd') + ", " + std::string(20, 'g') + "]");
 }
 
-// BUG: the same as above, found by the model check once empty lines are allowed.
+// Regression (fixed): the same as above, found by the model check once empty lines are allowed.
 TEST_CASE("line_ring: randomized model check (with empty lines)") { model_check(77, true, 400); }
 
 // ---- log_file -------------------------------------------------------------------------------

@@ -530,7 +530,7 @@ TEST_CASE("spec_from_value: an app cannot depend on itself") {
     CHECK(ok(with(R"("deps":["b","c"])")).deps.size() == 2);
 }
 
-// BUG: spec.cpp:614 looks the position up with obj.find("deps"), so a self-dependency written with
+// Regression (fixed): spec.cpp:614 looks the position up with obj.find("deps"), so a self-dependency written with
 // the alias "depends_on" has no position. Expected the value's line/column (2:16); actual 0:0.
 TEST_CASE("spec_from_value: a self-dependency through depends_on keeps its position") {
     error e = fails("{\"name\":\"a\",\"command\":\"x\",\n \"depends_on\": [\"a\"]}");
@@ -612,7 +612,7 @@ TEST_CASE("parse_signal and signal_name") {
     CHECK(signal_name(40) == "40");
 }
 
-// BUG: spec.cpp:262-266: parse_signal knows 14 names while signal_name (sigabbrev_np) names every
+// Regression (fixed): spec.cpp:262-266: parse_signal knows 14 names while signal_name (sigabbrev_np) names every
 // signal, and stop_signal accepts any number 1..64. A spec with stop_signal = 7 is written by
 // spec_to_value as "SIGBUS", which spec_from_value then rejects (so state.cpp cannot load it back).
 // Expected parse_signal(signal_name(n)) == n for n = 1..64; actual 0 for 4, 5, 7, 8, 11, 13, 16,
@@ -883,7 +883,7 @@ TEST_CASE("spec_apply_patch") {
     }
 }
 
-// BUG: spec.cpp:681-682 (spec_apply_patch): a canonical key followed by an alias of the same field
+// Regression (fixed): spec.cpp:681-682 (spec_apply_patch): a canonical key followed by an alias of the same field
 // is resolved silently (the alias erases the canonical key already merged), while the other order
 // is an error. Expected "given twice" for both {"command":"a","script":"b"} and
 // {"script":"b","command":"a"}; actual the first gives command "b", the second fails.
