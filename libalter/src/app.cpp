@@ -50,6 +50,7 @@ void app::set_spec(app_spec s) {
     } restore{runs_now, instances_};
     bool renamed_instances = (spec_.instances > 1) != (s.instances > 1);
     uint32_t old_n = spec_.instances;
+    if (s.instances != old_n) next_triggers_.clear(); // instances may go away
     spec_ = std::move(s);
     if (renamed_instances) {
         // Going between 1 and N instances changes every instance name ("web" <-> "web-0"):
@@ -92,7 +93,7 @@ void app::on_cron_timer(uv_timer_t *t) {
     if (self != nullptr) self->cron_fire();
 }
 
-void app::arm_cron() {
+void app::arm_cron(int64_t after_ms) {
     if (spec_.cron.empty()) {
         disarm_cron();
         return;
@@ -112,7 +113,7 @@ void app::arm_cron() {
         return; // @reboot: the start that armed it is the run (see supervisor::start)
     }
     int64_t now = wall_ms();
-    int64_t next = cron_next(*schedule_, now);
+    int64_t next = cron_next_fire(*schedule_, now, after_ms);
     next_run_ms = next > 0 ? next : 0;
     if (next <= 0) return;
     if (cron_timer_ == nullptr) {
@@ -131,11 +132,14 @@ void app::disarm_cron() {
 
 void app::cron_fire() {
     int64_t now = wall_ms();
-    if (next_run_ms > 0 && now + 5 < next_run_ms) {
+    int64_t fired = next_run_ms;
+    if (fired > 0 && now + 5 < fired) {
         // The monotonic timer fired early relative to wall time (clock change): re-arm.
         arm_cron();
         return;
     }
+    // The next fire first (strictly after this tick): the events of this tick's runs carry it.
+    arm_cron(fired);
     std::vector<instance *> mains;
     for (auto &i : instances_)
         if (!i->transient()) mains.push_back(i.get());
@@ -145,28 +149,67 @@ void app::cron_fire() {
             if (spec_.type == app_type::daemon) {
                 i->user_restart("cron restart"); // PM2 cron_restart: restart a daemon on schedule
             } else if (spec_.overlap == overlap_policy::replace) {
+                set_next_trigger(*i, "cron (replace)");
                 i->user_restart("cron (replace)");
             } else if (spec_.overlap == overlap_policy::allow) {
-                start_extra_run(*i, "cron (overlap)");
+                if (!start_extra_run(*i, "cron (overlap)")) {
+                    std::string why = "skipped (" + std::to_string(max_extra_runs) + " extra runs still running)";
+                    ctx().record(2, i->name() + ": cron tick " + why);
+                    skip_tick(*i, now, std::move(why));
+                }
             } else {
-                run_record r;
-                r.start_ms = now;
-                r.end_ms = now;
-                r.trigger = "skipped (still running)";
-                r.instance = i->name();
-                runs.push_back(std::move(r));
-                if (runs.size() > max_runs) runs.pop_front();
+                skip_tick(*i, now, "skipped (still running)");
             }
             continue;
         }
         i->feed(input::start, "cron");
     }
-    arm_cron();
 }
 
-void app::start_extra_run(instance &main, const char *trigger) {
+void app::skip_tick(instance &i, int64_t now, std::string why) {
+    run_record r;
+    r.start_ms = now;
+    r.end_ms = now;
+    r.trigger = std::move(why);
+    r.instance = i.name();
+    runs.push_back(std::move(r));
+    if (runs.size() > max_runs) runs.pop_front();
+}
+
+bool app::start_extra_run(instance &main, const char *trigger) {
+    // Runs that pile up are bounded: a job that always overruns would otherwise grow forever.
+    size_t going = 0;
+    for (const auto &i : instances_)
+        if (i->transient() && (!i->idle() || i->current() == state::starting || i->current() == state::running)) ++going;
+    if (going >= max_extra_runs) return false;
     instances_.push_back(std::make_unique<instance>(*this, main.index(), main.name() + "#" + std::to_string(++run_seq_)));
     instances_.back()->feed(input::start, trigger);
+    return true;
+}
+
+void app::set_next_trigger(instance &i, std::string trigger) {
+    std::erase_if(next_triggers_, [&](const auto &t) { return t.first == &i; });
+    next_triggers_.emplace_back(&i, std::move(trigger));
+}
+
+bool app::has_run() const {
+    for (const auto &i : instances_)
+        if (!i->transient() && (i->last_exit_wall_ms() > 0 || has_process(i->current()))) return true;
+    return false;
+}
+
+bool app::running_now() const {
+    for (const auto &i : instances_)
+        if (i->current() == state::starting || has_process(i->current())) return true;
+    return false;
+}
+
+void app::note_waiting(instance &i, const std::string &why) {
+    std::string text = "waiting for " + why;
+    if (i.last_error_ == text) return;
+    i.last_error_ = std::move(text);
+    // Same state, new reason: watchers (and `alter describe`) learn why it still waits.
+    i.emit_state(i.state_, i.state_, i.last_error_.c_str());
 }
 
 void app::prune_finished_runs() {
@@ -194,6 +237,13 @@ void app::record_run_start(instance &i, const char *trigger) {
     run_record r;
     r.start_ms = wall_ms();
     r.trigger = trigger != nullptr ? trigger : "";
+    for (auto it = next_triggers_.begin(); it != next_triggers_.end(); ++it)
+        if (it->first == &i) {
+            // The spawn that ends a replace's stop says "stopped"; any other start is its own.
+            if (r.trigger == "stopped") r.trigger = std::move(it->second);
+            next_triggers_.erase(it);
+            break;
+        }
     r.instance = i.name();
     last_run_ms = r.start_ms;
     runs.push_back(std::move(r));
@@ -213,7 +263,7 @@ void app::record_run_end(instance &i) {
 // ---- watch ---------------------------------------------------------------------------------
 
 void app::start_watch() {
-    if (spec_.watch.empty() || watcher_) return;
+    if (spec_.watch.empty()) return stop_watch();
     watcher::options o;
     for (const auto &p : spec_.watch) {
         std::string base = spec_.cwd;
@@ -224,7 +274,10 @@ void app::start_watch() {
     o.ignore = spec_.watch_ignore;
     o.include = spec_.watch_include;
     o.debounce_ms = spec_.watch_debounce_ms;
-    watcher_ = std::make_unique<watcher>(ctx().loop(), std::move(o), [this](const std::string &path) {
+    if (watcher_ && watcher_->opts() == o) return;
+    watcher_.reset();
+    auto report = [this](int level, const std::string &msg) { ctx().record(level, spec_.name + ": watch: " + msg); };
+    watcher_ = std::make_unique<watcher>(ctx().loop(), std::move(o), report, [this](const std::string &path) {
         ctx().record(1, spec_.name + ": change in " + path + ": restarting");
         for (auto &i : instances_) {
             state s = i->current();

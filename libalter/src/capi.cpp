@@ -500,11 +500,11 @@ int alter_sub_new(alter_context_t *c, const alter_sub_options_t *opts, alter_sub
             }
             if (flags & ALTER_SUB_EVENTS)
                 out.first = ctx->bus().watch_events([wq](const alter_event_t &e) {
-                    if (auto q = wq.lock()) q->push(e.json != nullptr ? e.json : "{}");
+                    if (auto q = wq.lock(); q && !q->closed()) q->push(e.json != nullptr ? e.json : "{}");
                 });
             if (flags & ALTER_SUB_LOGS)
                 out.second = ctx->bus().watch_logs(target, [wq](const alter_log_line_t &l) {
-                    if (auto q = wq.lock()) q->push(log_record(l));
+                    if (auto q = wq.lock(); q && !q->closed()) q->push(log_record(l)); // dropped: no JSON built
                 });
             return out;
         });

@@ -318,17 +318,39 @@ void reference_watch(value &app) {
     }
 }
 
+// "apps[2].restrat: ..." -> "apps[2] (worker): restrat: ...": an app named by its place in the
+// file and by its name. Prefixes that are names already ("web.", "program:web.") stay.
+void name_the_app(error &e, const std::string &prefix, const value &obj) {
+    if (prefix.find('[') == std::string::npos || !starts_with(e.message, prefix)) return;
+    const value *n = obj.is_object() ? obj.find("name") : nullptr;
+    if (n == nullptr || !n->is_string() || n->s.empty() || n->s.size() > defaults::max_name) return;
+    e.message = prefix.substr(0, prefix.size() - 1) + " (" + n->s + "): " + e.message.substr(prefix.size());
+}
+
 struct builder {
     std::string file;
     config_options opts;
+    std::string_view text;
     config_result out;
     std::vector<std::pair<std::string, value>> names; // prefix, name value (for duplicates)
+    std::vector<value> deps_at;                        // each app's deps value (its position)
 
     // Validate one translated app object; keep its name's position for the duplicate check.
-    status add(const value &obj, const std::string &prefix, flavour fl) {
+    // `raw`: the app as written (before an import translated it), for its name.
+    status add(const value &obj, const std::string &prefix, flavour fl, const value *raw = nullptr) {
+        status st = add_one(obj, prefix, fl);
+        if (!st) {
+            error e = std::move(st).err();
+            name_the_app(e, prefix, raw != nullptr ? *raw : obj);
+            return e;
+        }
+        return st;
+    }
+
+    status add_one(const value &obj, const std::string &prefix, flavour fl) {
         if (out.apps.size() >= config_limits::max_apps)
             return error(ALTER_ELIMIT, "more than " + std::to_string(config_limits::max_apps) + " apps in one file");
-        auto spec = spec_from_value(obj, {prefix, file});
+        auto spec = spec_from_value(obj, {prefix, file, text});
         if (!spec) {
             error e = std::move(spec).err();
             std::string_view key = std::string_view(e.field).substr(std::min(prefix.size(), e.field.size()));
@@ -349,6 +371,17 @@ struct builder {
         value nm = nv != nullptr ? *nv : value::make_string(spec->name);
         nm.s = spec->name;
         names.emplace_back(prefix, std::move(nm));
+        const value *dv = obj.find("deps");
+        if (dv == nullptr) dv = obj.find("depends_on");
+        value at = value::make_null();
+        if (dv != nullptr) {
+            at.line = dv->line;
+            at.column = dv->column;
+        } else {
+            at.line = names.back().second.line;
+            at.column = names.back().second.column;
+        }
+        deps_at.push_back(std::move(at));
         out.apps.push_back(std::move(spec).value());
         return {};
     }
@@ -370,7 +403,12 @@ struct builder {
                 if (auto c = closest(key, {"apps", "daemon"}); !c.empty()) hint = "did you mean '" + std::string(c) + "'?";
                 else if (!spec_canonical_key(key).empty() || pm2_known_key(key))
                     hint = "app fields go inside an entry of 'apps'";
-                return config_field_error(key, &v, "unknown top-level key", hint);
+                error e = config_field_error(key, &v, "unknown top-level key", hint);
+                if (v.key_line > 0) {
+                    e.line = v.key_line;
+                    e.column = v.key_column;
+                }
+                return e;
             }
             apps = root.find("apps");
             if (apps == nullptr)
@@ -387,8 +425,12 @@ struct builder {
             std::string prefix = "apps[" + std::to_string(i) + "].";
             if (fl == flavour::pm2) {
                 auto t = pm2_translate(apps->items[i], prefix, opts, out.warnings);
-                if (!t) return std::move(t).err();
-                if (auto st = add(*t, prefix, fl); !st) return st;
+                if (!t) {
+                    error e = std::move(t).err();
+                    name_the_app(e, prefix, apps->items[i]);
+                    return e;
+                }
+                if (auto st = add(*t, prefix, fl, &apps->items[i]); !st) return st;
             } else {
                 value app = apps->items[i];
                 reference_watch(app);
@@ -407,8 +449,12 @@ struct builder {
         for (size_t i = 0; i < services->items.size(); ++i) {
             std::string prefix = "services[" + std::to_string(i) + "].";
             auto t = ppm_translate(services->items[i], prefix, root, out.warnings);
-            if (!t) return std::move(t).err();
-            if (auto st = add(*t, prefix, flavour::ppm); !st) return st;
+            if (!t) {
+                error e = std::move(t).err();
+                name_the_app(e, prefix, services->items[i]);
+                return e;
+            }
+            if (auto st = add(*t, prefix, flavour::ppm, &services->items[i]); !st) return st;
         }
         return {};
     }
@@ -474,7 +520,25 @@ struct builder {
                                            out.apps[i].name + " starts)");
             }
         }
-        return validate_deps(nodes);
+        status st = validate_deps(nodes);
+        if (st || st.err().code != ALTER_ECYCLE) return st;
+        // "dependency cycle: a -> b -> a": placed at the deps of the cycle's first app.
+        error e = std::move(st).err();
+        std::string_view cycle = e.message;
+        if (auto colon = cycle.find(": "); colon != std::string_view::npos) cycle.remove_prefix(colon + 2);
+        std::string_view first = cycle.substr(0, cycle.find(' '));
+        for (size_t i = 0; i < out.apps.size(); ++i)
+            if (out.apps[i].name == first) {
+                e.field = names[i].first + "deps";
+                e.message = e.field + ": " + e.message;
+                e.line = deps_at[i].line;
+                e.column = deps_at[i].column;
+                value named = value::make_object();
+                named.set("name", value::make_string(out.apps[i].name));
+                name_the_app(e, names[i].first, named);
+                break;
+            }
+        return e;
     }
 };
 
@@ -516,7 +580,7 @@ status parse_into(builder &b, std::string_view text, std::string_view filename, 
 
 result<config_result> config_parse(std::string_view text, std::string_view filename, config_format fmt,
                                    const config_options &opts) {
-    builder b{std::string(filename), opts, {}, {}};
+    builder b{std::string(filename), opts, text, {}, {}, {}};
     status st = text.size() > config_limits::max_text
                     ? status(error(ALTER_ELIMIT, "file larger than " + std::to_string(config_limits::max_text) + " bytes"))
                     : parse_into(b, text, filename, fmt);

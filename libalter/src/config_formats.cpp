@@ -59,6 +59,8 @@ result<value> from_toml(const toml::node &n, int depth) {
         for (const auto &[k, v] : members) {
             auto sub = from_toml(*v, depth + 1);
             if (!sub) return sub;
+            sub->key_line = static_cast<int>(k->source().begin.line);
+            sub->key_column = static_cast<int>(k->source().begin.column);
             out.fields.emplace_back(std::string(k->str()), std::move(sub).value());
         }
         break;
@@ -311,6 +313,8 @@ private:
             v.line = kl;
             v.column = kc;
         }
+        v.key_line = kl;
+        v.key_column = kc;
         if (f.merge_key) f.merges.push_back(std::move(v));
         else if (f.v.find(f.key) != nullptr) fail(parse_error("YAML", "duplicate key '" + f.key + "'", kl, kc));
         else f.v.fields.emplace_back(f.key, std::move(v));

@@ -504,6 +504,10 @@ int64_t cron_next(const cron_schedule &s, int64_t after_ms) {
 
 bool cron_is_reboot(const cron_schedule &s) noexcept { return s.reboot; }
 
+int64_t cron_next_fire(const cron_schedule &s, int64_t now_ms, int64_t fired_ms) {
+    return cron_next(s, std::max(now_ms, fired_ms));
+}
+
 std::string cron_describe(const cron_schedule &s) {
     if (s.reboot) return "@reboot";
     std::string out;

@@ -73,6 +73,11 @@ result<cron_schedule> cron_parse(std::string_view expr);
 /// zone).
 int64_t cron_next(const cron_schedule &s, int64_t after_ms);
 
+/// The fire time to arm after the tick `fired_ms` (0: none) fired at `now_ms`: cron_next() from
+/// the later of the two, so a timer that fires a few ms early (now < fired) never gives back the
+/// tick that just fired.
+int64_t cron_next_fire(const cron_schedule &s, int64_t now_ms, int64_t fired_ms);
+
 /// True for @reboot.
 bool cron_is_reboot(const cron_schedule &s) noexcept;
 

@@ -85,14 +85,16 @@ subscription::~subscription() {
 void subscription::push(std::string record) {
     std::lock_guard lock(mu_);
     if (closed_) return;
-    if (q_.size() >= capacity_) {
+    if (q_.size() >= capacity_ || bytes_ + record.size() > max_bytes) {
         lost_ = 1;
         std::string drop;
         json::writer w(drop);
         w.begin_object().field("type", "dropped").field("reason", "the reader fell behind").end_object();
         q_.push_back(std::move(drop));
         closed_ = true;
+        closed_flag_.store(true, std::memory_order_relaxed);
     } else {
+        bytes_ += record.size();
         q_.push_back(std::move(record));
     }
     uint64_t one = 1;
@@ -108,6 +110,7 @@ int subscription::next(int64_t timeout_ms, std::string &out) {
     if (q_.empty()) return ALTER_ECLOSED;
     out = std::move(q_.front());
     q_.pop_front();
+    bytes_ -= std::min(bytes_, out.size());
     if (q_.empty() && !closed_ && efd_ >= 0) {
         uint64_t v;
         (void)!::read(efd_, &v, sizeof v); // drain: not readable until the next push
@@ -118,14 +121,10 @@ int subscription::next(int64_t timeout_ms, std::string &out) {
 void subscription::close() {
     std::lock_guard lock(mu_);
     closed_ = true;
+    closed_flag_.store(true, std::memory_order_relaxed);
     uint64_t one = 1;
     if (efd_ >= 0) (void)!::write(efd_, &one, sizeof one);
     cv_.notify_all();
-}
-
-bool subscription::closed() const {
-    std::lock_guard lock(mu_);
-    return closed_;
 }
 
 } // namespace alter::detail

@@ -4,6 +4,7 @@
 // the subscription's reading side.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,7 @@ private:
 /// The queue behind alter_sub_t. Filled on the loop thread, drained from any thread.
 class subscription {
 public:
+    static constexpr size_t max_bytes = 64 * 1024 * 1024;
     explicit subscription(size_t capacity);
     ~subscription();
 
@@ -67,7 +69,8 @@ public:
     /// Any thread: 1 with a record, 0 on timeout, ALTER_ECLOSED once closed and drained.
     int next(int64_t timeout_ms, std::string &out);
     void close();
-    bool closed() const;
+    /// Lock-free: a dropped or closed subscription is skipped before a record is even built.
+    bool closed() const { return closed_flag_.load(std::memory_order_relaxed); }
     int fd() const { return efd_; }
 
 private:
@@ -75,8 +78,10 @@ private:
     std::condition_variable cv_;
     std::deque<std::string> q_;
     size_t capacity_;
+    size_t bytes_ = 0; // queued record bytes: bounded too (max_bytes), so long lines cannot pile up
     uint64_t lost_ = 0;
     bool closed_ = false;
+    std::atomic<bool> closed_flag_{false};
     int efd_ = -1;
 };
 

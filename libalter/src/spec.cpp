@@ -120,6 +120,43 @@ error field_error(const spec_context &where, std::string_view key, const value *
     return e;
 }
 
+// An error about the key itself (unknown, given twice): at the key where the parser saw it.
+error key_error(const spec_context &where, std::string_view key, const value &v, std::string msg) {
+    error e = field_error(where, key, &v, std::move(msg));
+    if (v.key_line > 0) {
+        e.line = v.key_line;
+        e.column = v.key_column;
+    }
+    return e;
+}
+
+error unknown_key(const spec_context &where, std::string_view key, const value &v) {
+    error e = key_error(where, key, v, "unknown field");
+    if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {
+        e.hint = "did you mean '" + std::string(c) + "'?";
+        e.message += " (did you mean '" + std::string(c) + "'?)";
+    }
+    return e;
+}
+
+// The column in the file of column `at` (1-based) inside the string value v: past its opening
+// quote. Without the source text the value is taken to be a JSON string (quoted).
+int column_inside(const spec_context &where, const value &v, int at) {
+    if (v.line <= 0 || v.column <= 0 || at <= 0) return v.column;
+    int quote = 1;
+    if (!where.source.empty()) {
+        size_t pos = 0;
+        for (int l = 1; l < v.line && pos != std::string_view::npos; ++l)
+            if ((pos = where.source.find('\n', pos)) != std::string_view::npos) ++pos;
+        if (pos == std::string_view::npos) return v.column;
+        std::string_view rest = where.source.substr(std::min(where.source.size(), pos + static_cast<size_t>(v.column - 1)));
+        std::string_view three = rest.substr(0, 3);
+        if (three == R"(""")" || three == "'''") return v.column; // multi-line: the value's start
+        quote = !rest.empty() && (rest[0] == '"' || rest[0] == '\'') ? 1 : 0;
+    }
+    return v.column + quote + at - 1;
+}
+
 std::string describe(const value &v) {
     switch (v.k) {
     case value::kind::string: return "'" + v.s + "'";
@@ -141,9 +178,12 @@ struct reader {
     }
 
     result<std::string> string() const {
-        if (v.k == value::kind::string) return v.s;
-        return type_error("a string");
+        if (v.k != value::kind::string) return type_error("a string");
+        if (v.s.find('\0') != std::string::npos) return nul_error(key, v);
+        return v.s;
     }
+    // A C string ends at NUL: a path, an argument or a name with one would be cut short at spawn.
+    error nul_error(std::string_view k, const value &x) const { return field_error(where, k, &x, "contains a NUL byte"); }
     result<int64_t> integer(int64_t min, int64_t max) const {
         int64_t x = 0;
         if (v.k == value::kind::integer) x = v.i;
@@ -181,12 +221,15 @@ struct reader {
     result<std::vector<std::string>> strings() const {
         std::vector<std::string> out;
         if (v.k == value::kind::string) {
+            if (v.s.find('\0') != std::string::npos) return nul_error(key, v);
             out.push_back(v.s);
             return out;
         }
         if (v.k != value::kind::array) return type_error("a list of strings");
         for (size_t i = 0; i < v.items.size(); ++i) {
             const auto &x = v.items[i];
+            if (x.k == value::kind::string && x.s.find('\0') != std::string::npos)
+                return nul_error(std::string(key) + "[" + std::to_string(i) + "]", x);
             if (x.k == value::kind::string) out.push_back(x.s);
             else if (x.k == value::kind::integer) out.push_back(std::to_string(x.i));
             else
@@ -411,16 +454,9 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
 
     for (const auto &[key, v] : obj.fields) {
         auto canon = spec_canonical_key(key);
-        if (canon.empty()) {
-            auto err = field_error(where, key, &v, "unknown field");
-            if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {
-                err.hint = "did you mean '" + std::string(c) + "'?";
-                err.message += " (did you mean '" + std::string(c) + "'?)";
-            }
-            return err;
-        }
+        if (canon.empty()) return unknown_key(where, key, v);
         if (std::find(seen.begin(), seen.end(), canon) != seen.end())
-            return field_error(where, key, &v, "given twice (also as '" + std::string(canon) + "' or an alias)");
+            return key_error(where, key, v, "given twice (also as '" + std::string(canon) + "' or an alias)");
         seen.push_back(canon);
         if (v.is_null()) continue; // null: keep the default
         reader r{where, key, v};
@@ -443,11 +479,11 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
         } else if (canon == "command") {
             TRY(x, r.string());
             if (x->empty()) return field_error(where, key, &v, "must not be empty");
-            if (x->find('\0') != std::string::npos) return field_error(where, key, &v, "contains a NUL byte");
             s.command = std::move(*x);
             have_command = true;
         } else if (canon == "args") {
             if (v.is_string()) {
+                if (v.s.find('\0') != std::string::npos) return r.nul_error(key, v);
                 if (!split_words(v.s, s.args)) return field_error(where, key, &v, "unterminated quote");
             } else {
                 TRY(x, r.strings());
@@ -459,10 +495,14 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
         } else if (canon == "env") {
             if (!v.is_object()) return r.type_error("an object of NAME = value");
             for (const auto &[k, ev] : v.fields) {
-                if (k.empty() || k.find('=') != std::string::npos || k.find('\0') != std::string::npos)
+                if (k.find('\0') != std::string::npos) return field_error(where, key, &ev, "a variable name contains a NUL byte");
+                if (k.empty() || k.find('=') != std::string::npos)
                     return field_error(where, std::string(key) + "." + k, &ev, "invalid variable name");
                 switch (ev.k) {
-                case value::kind::string: s.env[k] = ev.s; break;
+                case value::kind::string:
+                    if (ev.s.find('\0') != std::string::npos) return r.nul_error(std::string(key) + "." + k, ev);
+                    s.env[k] = ev.s;
+                    break;
                 case value::kind::integer: s.env[k] = std::to_string(ev.i); break;
                 case value::kind::boolean: s.env[k] = ev.b ? "true" : "false"; break;
                 case value::kind::number: {
@@ -593,15 +633,12 @@ result<app_spec> spec_from_value(const value &obj, const spec_context &where) {
             if (!x->empty()) {
                 auto sched = cron_parse(*x);
                 if (!sched) {
-                    error e = sched.err();
-                    e.code = ALTER_ESPEC;
-                    e.field = where.field_prefix + std::string(key);
-                    e.message = e.field + ": " + e.message;
-                    e.file = where.file;
-                    // The position in the file of the value; the column within the expression
-                    // stays in the message.
-                    e.line = v.line;
-                    e.column = v.column;
+                    // "apps[0].cron: field 2 (hour) ...": the field is named once, and the
+                    // column points at the offending token inside the expression.
+                    std::string_view why = sched.err().message;
+                    if (why.substr(0, 6) == "cron: ") why.remove_prefix(6);
+                    error e = field_error(where, key, &v, std::string(why));
+                    e.column = column_inside(where, v, sched.err().column);
                     return e;
                 }
             }
@@ -704,17 +741,10 @@ result<app_spec> spec_apply_patch(const app_spec &spec, const value &patch) {
         auto canon = spec_canonical_key(key);
         if (!canon.empty()) {
             if (std::find(seen.begin(), seen.end(), canon) != seen.end())
-                return field_error({}, key, &v, "given twice (also as '" + std::string(canon) + "' or an alias)");
+                return key_error({}, key, v, "given twice (also as '" + std::string(canon) + "' or an alias)");
             seen.push_back(canon);
         }
-        if (canon.empty()) {
-            auto err = field_error({}, key, &v, "unknown field");
-            if (auto c = closest(key, spec_accepted_keys()); !c.empty()) {
-                err.hint = "did you mean '" + std::string(c) + "'?";
-                err.message += " (did you mean '" + std::string(c) + "'?)";
-            }
-            return err;
-        }
+        if (canon.empty()) return unknown_key({}, key, v);
         if (canon == "name" && !(v.is_string() && v.s == spec.name))
             return field_error({}, key, &v, "cannot be changed (delete the app and add it again)");
         if (v.is_null()) merged.erase(canon);

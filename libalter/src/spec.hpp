@@ -85,6 +85,7 @@ struct app_spec {
 struct spec_context {
     std::string field_prefix; // e.g. "apps[2]."
     std::string file;
+    std::string_view source;  // the file's text, if known: to place errors inside a string value
 };
 
 /// Build a spec from an object value: canonical keys and their aliases (script -> command, ...).

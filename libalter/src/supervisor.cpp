@@ -217,6 +217,24 @@ app *supervisor::find_app(std::string_view name) {
 result<supervisor::target> supervisor::resolve(std::string_view t) {
     target out;
     if (t.empty()) return error(ALTER_EINVAL, "empty target");
+    if (t.find(',') != std::string_view::npos) {
+        // "a,b,c": several apps or instances (names cannot contain ','), e.g. an ecosystem
+        // file's apps, so that one stop orders them all by their dependencies.
+        for (size_t pos = 0; pos <= t.size();) {
+            size_t comma = std::min(t.find(',', pos), t.size());
+            std::string_view part = t.substr(pos, comma - pos);
+            pos = comma + 1;
+            if (part == "all" || part.substr(0, 3) == "ns:")
+                return error(ALTER_EINVAL, "'" + std::string(part) + "' cannot be part of a list of names");
+            auto r = resolve(part);
+            if (!r) return std::move(r).err();
+            for (app *a : r->apps)
+                if (std::find(out.apps.begin(), out.apps.end(), a) == out.apps.end()) out.apps.push_back(a);
+            for (instance *i : r->instances)
+                if (std::find(out.instances.begin(), out.instances.end(), i) == out.instances.end()) out.instances.push_back(i);
+        }
+        return out;
+    }
     auto add_app = [&](app *a) {
         out.apps.push_back(a);
         for (auto &i : a->instances()) out.instances.push_back(i.get());
@@ -249,16 +267,28 @@ result<supervisor::target> supervisor::resolve(std::string_view t) {
 
 // ---- operations ----------------------------------------------------------------------------
 
-status supervisor::check_deps(const app_spec &spec, const std::vector<app_spec> *batch) {
-    if (spec.deps.empty()) return {};
+status supervisor::check_deps(std::span<const app_spec> changed) {
+    // Without dependencies of its own, a new or changed app can close no cycle.
+    if (std::all_of(changed.begin(), changed.end(), [](const app_spec &s) { return s.deps.empty(); })) return {};
+    auto in_changed = [&](const std::string &n) {
+        return std::any_of(changed.begin(), changed.end(), [&](const app_spec &s) { return s.name == n; });
+    };
+    // The graph as it would be: the changed specs replace the apps of the same name.
     std::vector<dep_node> nodes;
     for (auto &a : apps_)
-        if (a->name() != spec.name && !(batch && std::any_of(batch->begin(), batch->end(), [&](const app_spec &b) { return b.name == a->name(); })))
-            nodes.push_back({a->name(), a->spec().deps});
-    if (batch != nullptr)
-        for (const auto &b : *batch) nodes.push_back({b.name, b.deps});
-    else
-        nodes.push_back({spec.name, spec.deps});
+        if (!in_changed(a->name())) nodes.push_back({a->name(), a->spec().deps});
+    for (const auto &s : changed) nodes.push_back({s.name, s.deps});
+    // A dependency that dangles already (its app was removed) and that the app named before is
+    // no error: only newly named unknown apps are (deps_ready treats a removed one as met).
+    auto known = [&](const std::string &n) {
+        return std::any_of(nodes.begin(), nodes.end(), [&](const dep_node &x) { return x.name == n; });
+    };
+    for (auto &n : nodes)
+        if (app *before = find_app(n.name))
+            std::erase_if(n.deps, [&](const std::string &d) {
+                const auto &old = before->spec().deps;
+                return !known(d) && std::find(old.begin(), old.end(), d) != old.end();
+            });
     return validate_deps(nodes);
 }
 
@@ -293,7 +323,7 @@ result<int> supervisor::add(app_spec spec, uint32_t flags) {
         return update(spec.name, patch);
     }
     if (auto st = check_names(spec, nullptr); !st) return std::move(st).err();
-    if (auto st = check_deps(spec, nullptr); !st) return std::move(st).err();
+    if (auto st = check_deps(std::span<const app_spec>(&spec, 1)); !st) return std::move(st).err();
     apps_.push_back(std::make_unique<app>(*this, std::move(spec)));
     app &a = *apps_.back();
     emit_app_event(ALTER_EVENT_ADDED, a, "added");
@@ -312,25 +342,29 @@ result<int> supervisor::update(std::string_view name, const value &patch) {
     if (a == nullptr) return not_found(name);
     auto next = spec_apply_patch(a->spec(), patch);
     if (!next) return std::move(next).err();
-    if (auto st = check_deps(*next, nullptr); !st) return std::move(st).err();
+    if (auto st = check_deps(std::span<const app_spec>(&*next, 1)); !st) return std::move(st).err();
     if (*next == a->spec()) return 0;
     if (next->instances != a->spec().instances)
         if (auto st = check_names(*next, a); !st) return std::move(st).err();
-    app_spec old = a->spec();
-    bool restart_needed = spec_needs_restart(old, *next);
-    a->set_spec(std::move(*next));
-    const app_spec &s = a->spec();
+    return replace_spec(*a, std::move(*next));
+}
+
+int supervisor::replace_spec(app &a, app_spec next) {
+    app_spec old = a.spec();
+    bool restart_needed = spec_needs_restart(old, next);
+    a.set_spec(std::move(next));
+    const app_spec &s = a.spec();
     int n = 0;
     if (!s.enabled && old.enabled) {
-        for (auto &i : a->instances()) i->feed(input::disable, "disabled");
+        for (auto &i : a.instances()) i->feed(input::disable, "disabled");
     } else if (s.enabled && !old.enabled) {
-        for (auto &i : a->instances()) i->feed(input::enable, "enabled");
+        for (auto &i : a.instances()) i->feed(input::enable, "enabled");
     }
-    if (a->desired_running && s.enabled) {
+    if (a.desired_running && s.enabled) {
         // A cron field on a daemon is a scheduled restart (PM2's cron_restart).
-        if (!s.cron.empty()) a->arm_cron();
-        else a->disarm_cron();
-        for (auto &i : a->instances()) {
+        if (!s.cron.empty()) a.arm_cron();
+        else a.disarm_cron();
+        for (auto &i : a.instances()) {
             if (restart_needed && has_process(i->current())) {
                 if (i->user_restart("spec changed")) ++n;
             } else if (i->current() == state::stopped) {
@@ -338,10 +372,11 @@ result<int> supervisor::update(std::string_view name, const value &patch) {
                 if (s.type == app_type::cron ? i->feed(input::schedule, "scheduled") : i->feed(input::start, "scaled")) ++n;
             }
         }
-        if (!s.watch.empty()) a->start_watch();
-        else a->stop_watch();
+        // Rebuilt when a watch setting (paths, globs, debounce, cwd) changed.
+        if (!s.watch.empty()) a.start_watch();
+        else a.stop_watch();
     }
-    emit_app_event(ALTER_EVENT_UPDATED, *a, "updated");
+    emit_app_event(ALTER_EVENT_UPDATED, a, "updated");
     mark_dirty();
     return n;
 }
@@ -351,14 +386,21 @@ result<int> supervisor::remove(std::string_view t) {
     if (!r) return std::move(r).err();
     if (r->apps.empty()) return error(ALTER_EINVAL, "remove takes an app name, 'all' or 'ns:NAME', not an instance");
     int n = 0;
+    std::vector<instance *> running;
     for (app *a : r->apps) {
         a->disarm_cron();
         a->stop_watch();
         for (auto &i : a->instances()) {
             ++n;
-            if (has_process(i->current())) i->feed(input::stop, "removed");
+            if (has_process(i->current())) running.push_back(i.get());
             else i->shutdown_stop();
         }
+    }
+    // Dependents stop before their dependencies, as with stop; the plan is made while the apps
+    // are still registered and follows their instances into the graveyard.
+    forget_pending_stops(running);
+    if (!running.empty()) stop_in_order(running, false);
+    for (app *a : r->apps) {
         emit_app_event(ALTER_EVENT_REMOVED, *a, "removed");
         auto it = std::find_if(apps_.begin(), apps_.end(), [&](const auto &p) { return p.get() == a; });
         graveyard_.push_back(std::move(*it));
@@ -398,6 +440,10 @@ result<int> supervisor::start(std::string_view t) {
         if (!a->spec().watch.empty()) a->start_watch();
     }
     forget_pending_stops(r->instances);
+    // Dependencies first: a task started with its dependency then sees it starting and waits.
+    auto depth = dep_depth();
+    std::stable_sort(r->instances.begin(), r->instances.end(),
+                     [&](instance *x, instance *y) { return depth[x->owner().name()] < depth[y->owner().name()]; });
     for (instance *i : r->instances) {
         app &a = i->owner();
         if (!a.spec().enabled) continue;
@@ -494,12 +540,20 @@ result<int> supervisor::run_now(std::string_view t) {
             continue;
         }
         if (i->current() == state::running || i->current() == state::stopping) {
-            if (a.spec().overlap == overlap_policy::replace) {
+            // The job's overlap policy, as for a tick of its schedule.
+            switch (a.spec().overlap) {
+            case overlap_policy::replace:
+                a.set_next_trigger(*i, "manual (replace)");
                 if (i->user_restart("run (replace)")) ++n;
-            } else if (a.spec().overlap == overlap_policy::skip) {
+                break;
+            case overlap_policy::allow:
+                if (!a.start_extra_run(*i, "manual (overlap)"))
+                    return error(ALTER_EBUSY, "'" + i->name() + "' already has " + std::to_string(app::max_extra_runs) +
+                                                  " extra runs going (overlap = allow)");
+                ++n;
+                break;
+            case overlap_policy::skip:
                 return error(ALTER_EBUSY, "'" + i->name() + "' is still running (overlap = skip)");
-            } else {
-                return error(ALTER_EBUSY, "'" + i->name() + "' is still running");
             }
             continue;
         }
@@ -584,7 +638,7 @@ result<std::string> supervisor::runs_json(std::string_view t) {
 }
 
 std::string supervisor::host_json() {
-    static thread_local host_sample last;
+    host_sample &last = last_host_;
     host_sample h = sample_host();
     double cpu = 0;
     if (last.total_ticks > 0 && h.total_ticks > last.total_ticks)
@@ -693,8 +747,7 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
                 e.field = "apps[" + std::to_string(j) + "].name";
                 return e;
             }
-    for (const auto &s : specs)
-        if (auto st = check_deps(s, &specs); !st) return std::move(st).err();
+    if (auto st = check_deps(specs); !st) return std::move(st).err();
     {
         // Names and instance names: unique within the batch and against the other apps.
         std::unordered_map<std::string, std::string_view> owner;
@@ -711,32 +764,40 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
                     if (auto st = claim(s.name + "-" + std::to_string(k)); !st) return std::move(st).err();
         }
     }
-    // Every update is checked before anything changes.
-    for (const auto &s : specs)
-        if (app *a = find_app(s.name); a != nullptr && !(a->spec() == s)) {
-            auto next = spec_apply_patch(a->spec(), spec_to_value(s));
-            if (!next) return std::move(next).err();
-        }
+    // Valid as a whole (specs are complete and checked, deps against the whole batch): from
+    // here on nothing fails.
     std::vector<std::string> added, updated, unchanged;
+    std::vector<app *> to_start;
     for (auto &s : specs) {
         app *a = find_app(s.name);
-        if (a == nullptr) {
+        bool fresh = a == nullptr, same = !fresh && a->spec() == s;
+        if (fresh) {
             added.push_back(s.name);
             apps_.push_back(std::make_unique<app>(*this, s));
-            emit_app_event(ALTER_EVENT_ADDED, *apps_.back(), "ecosystem");
-        } else if (a->spec() == s) {
+            a = apps_.back().get();
+            emit_app_event(ALTER_EVENT_ADDED, *a, "ecosystem");
+        } else if (same) {
             unchanged.push_back(s.name);
         } else {
             updated.push_back(s.name);
-            auto r = update(s.name, spec_to_value(s));
-            if (!r) return std::move(r).err();
+            (void)replace_spec(*a, s);
+        }
+        if (!a->spec().enabled) continue;
+        // New apps start; others when they are not running as asked (stopped, or given up on).
+        // A `once` task that already ran is not run again by loading the same file: only a
+        // changed one is (a new migration, say).
+        bool errored = std::any_of(a->instances().begin(), a->instances().end(),
+                                   [](const auto &i) { return i->current() == state::errored; });
+        if (a->spec().type == app_type::once && !fresh) {
+            if (!(same && a->has_run()) && !a->running_now()) to_start.push_back(a);
+        } else if (fresh || !a->desired_running || errored) {
+            to_start.push_back(a);
         }
     }
-    // Start what is new (and anything not running yet), in dependency order thanks to deps gating.
-    for (const auto &name : added)
-        if (app *a = find_app(name); a && a->spec().enabled) (void)start(name);
-    for (const auto &name : unchanged)
-        if (app *a = find_app(name); a && a->spec().enabled && !a->desired_running) (void)start(name);
+    // Dependencies first, so that a task sees its dependency starting and waits for it.
+    auto depth = dep_depth();
+    std::stable_sort(to_start.begin(), to_start.end(), [&](app *x, app *y) { return depth[x->name()] < depth[y->name()]; });
+    for (app *a : to_start) (void)start(a->name());
     mark_dirty();
     std::string out;
     json::writer w(out);
@@ -755,10 +816,14 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
 
 // ---- dependencies --------------------------------------------------------------------------
 
-void supervisor::stop_in_order(const std::vector<instance *> &v, bool shutdown) {
+std::map<std::string, int> supervisor::dep_depth() const {
     std::vector<dep_node> nodes;
     for (auto &a : apps_) nodes.push_back({a->name(), a->spec().deps});
-    auto depth = dep_depths(nodes);
+    return dep_depths(nodes);
+}
+
+void supervisor::stop_in_order(const std::vector<instance *> &v, bool shutdown) {
+    auto depth = dep_depth();
     std::map<int, std::vector<std::string>, std::greater<int>> by_depth;
     for (instance *i : v) by_depth[depth[i->owner().name()]].push_back(i->name());
     stop_plan plan;
@@ -815,20 +880,35 @@ void supervisor::forget_pending_stops(const std::vector<instance *> &v) {
 }
 
 bool supervisor::deps_ready(const app &a, std::string *waiting_for) {
+    bool task = a.spec().type != app_type::daemon;
     for (const auto &d : a.spec().deps) {
         app *dep = find_app(d);
         if (dep == nullptr) continue; // removed since: nothing to wait for
-        bool ready = true;
+        std::string why; // empty: this instance of the dependency is ready
         for (auto &i : dep->instances()) {
             state s = i->current();
+            bool busy = s == state::starting || s == state::running || s == state::stopping;
             switch (dep->spec().type) {
-            case app_type::daemon: ready = ready && s == state::running; break;
-            case app_type::once: ready = ready && s == state::exited && i->exit_code() == 0; break;
-            case app_type::cron: ready = ready && s != state::running && s != state::starting && s != state::stopping; break;
+            case app_type::daemon:
+                if (s != state::running) why = std::string("it is ") + state_name(s);
+                break;
+            case app_type::once:
+                // A daemon needs its once dependency to have succeeded; a task (Meproc's rule)
+                // is held only while the dependency runs, never by one that has not run.
+                if (busy) why = "it is still running";
+                else if (task || (i->last_exit_wall_ms() > 0 && i->exit_code() == 0)) why.clear();
+                else if (i->last_exit_wall_ms() == 0) why = "it has not run yet";
+                else if (i->exit_signal() > 0) why = "it was killed by " + signal_name(i->exit_signal());
+                else why = "it exited with code " + std::to_string(i->exit_code());
+                break;
+            case app_type::cron:
+                if (busy) why = "it is still running";
+                break;
             }
+            if (!why.empty()) break;
         }
-        if (!ready) {
-            if (waiting_for != nullptr) *waiting_for = d;
+        if (!why.empty()) {
+            if (waiting_for != nullptr) *waiting_for = "'" + d + "' (" + why + ")";
             return false;
         }
     }
@@ -842,11 +922,15 @@ void supervisor::release_blocked() {
     while (again) {
         again = false;
         for (auto &a : apps_)
-            for (auto &i : a->instances())
-                if (i->current() == state::starting && i->pid() == 0 && deps_ready(*a)) {
-                    i->spawn_if_starting();
-                    again = true;
+            for (auto &i : a->instances()) {
+                if (i->current() != state::starting || i->pid() != 0) continue;
+                if (std::string why; !deps_ready(*a, &why)) {
+                    a->note_waiting(*i, why); // the reason may have changed ("it exited with code 1")
+                    continue;
                 }
+                i->spawn_if_starting();
+                again = true;
+            }
     }
     releasing_ = false;
 }

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,7 @@
 #include <uv.h>
 
 #include "common/result.hpp"
+#include "proc_stats.hpp"
 #include "cron.hpp"
 #include "instance.hpp"
 #include "spec.hpp"
@@ -53,16 +56,29 @@ public:
     static constexpr size_t max_runs = 50;
     int64_t next_run_ms = 0;        // wall ms of the next cron fire, 0 if none
     int64_t last_run_ms = 0;
-    void arm_cron();
+    /// Arm the timer for the next fire strictly after max(now, after_ms) (after_ms: the tick that
+    /// just fired, so that a timer firing a little early never fires that tick twice).
+    void arm_cron(int64_t after_ms = 0);
     bool is_reboot_job() const { return schedule_ && cron_is_reboot(*schedule_); }
     void disarm_cron();
     void record_run_start(instance &i, const char *trigger);
-    /// overlap = allow: a concurrent run next to a busy instance.
-    void start_extra_run(instance &main, const char *trigger);
+    /// The trigger to record for i's next run when it comes from a restart (overlap = replace):
+    /// the restart's spawn itself only knows "stopped".
+    void set_next_trigger(instance &i, std::string trigger);
+    /// overlap = allow: a concurrent run next to a busy instance. false (and nothing started)
+    /// when max_extra_runs extra runs are still going.
+    bool start_extra_run(instance &main, const char *trigger);
+    static constexpr size_t max_extra_runs = 8;
     void prune_finished_runs();
     bool has_finished_runs() const;
     void record_run_end(instance &i);
+    /// A main instance has run (and ended) or runs now.
+    bool has_run() const;
+    bool running_now() const;
+    /// i (starting) waits for a dependency: show why (last_error) and announce a new reason.
+    void note_waiting(instance &i, const std::string &why);
     // watch
+    /// Start watching per the spec; rebuilds the watcher when its settings changed.
     void start_watch();
     void stop_watch();
     bool watching() const { return watcher_ != nullptr; }
@@ -70,6 +86,7 @@ public:
 private:
     static void on_cron_timer(uv_timer_t *t);
     void cron_fire();
+    void skip_tick(instance &i, int64_t now, std::string why);
 
     supervisor &sup_;
     app_spec spec_;
@@ -77,6 +94,7 @@ private:
     std::optional<cron_schedule> schedule_;
     std::string schedule_source_;
     uint32_t run_seq_ = 0;
+    std::vector<std::pair<const instance *, std::string>> next_triggers_;
     uv_timer_t *cron_timer_ = nullptr;
     std::unique_ptr<watcher> watcher_;
 };
@@ -99,6 +117,8 @@ public:
         std::vector<app *> apps;           // whole apps named by the target
         std::vector<instance *> instances; // every instance concerned
     };
+    /// "all", "ns:NAME", an app, an instance ("web-1"), or a comma-separated list of apps and
+    /// instances ("api,worker": one operation over all of them, e.g. one layered stop).
     result<target> resolve(std::string_view target);
 
     // operations: the number of instances affected
@@ -160,7 +180,13 @@ private:
     void advance_stop_plans();
     void forget_pending_stops(const std::vector<instance *> &v);
     instance *find_instance(std::string_view name);
-    status check_deps(const app_spec &spec, const std::vector<app_spec> *batch);
+    /// Dependencies with `changed` (new specs, or replacing the apps of the same names) in place:
+    /// unknown names (not those already dangling before) and cycles are errors.
+    status check_deps(std::span<const app_spec> changed);
+    /// The dependency depth of every app (0: none): starts go up, stops go down.
+    std::map<std::string, int> dep_depth() const;
+    /// Install a validated spec (update, apply); restarts what the change needs.
+    int replace_spec(app &a, app_spec next);
     result<int> for_each_instance(std::string_view target, input in, const char *reason);
 
     context &ctx_;
@@ -173,6 +199,7 @@ private:
     bool shutting_down_ = false;
     std::function<void()> shutdown_done_;
     bool releasing_ = false;
+    host_sample last_host_; // the previous host sample: CPU % is measured between two calls
     std::vector<std::unique_ptr<app>> graveyard_; // removed apps waiting for their processes to end
     std::vector<std::unique_ptr<instance>> parked_; // instances removed by a scale-down, still stopping
     struct stop_plan {

@@ -268,6 +268,8 @@ struct reader {
             out.k = value::kind::object;
             for (auto field : obj) {
                 std::string_view key;
+                if (auto e = field.error()) return fail(e, at);
+                const char *key_at = field.value_unsafe().key().raw() - 1; // its opening quote
                 if (auto e = field.unescaped_key().get(key)) return fail(e, at);
                 od::value fv;
                 if (auto e = field.value().get(fv)) return fail(e, at);
@@ -280,6 +282,7 @@ struct reader {
                     err.column = sub->column;
                     return err;
                 }
+                if (key_at >= base) idx.locate(static_cast<size_t>(key_at - base), sub->key_line, sub->key_column);
                 out.fields.emplace_back(std::string(key), std::move(sub).value());
             }
             --depth;

@@ -30,6 +30,8 @@ struct value {
     std::vector<value_field> fields;                   // object, in document order
     int line = 0;                                      // 1-based position in the source; 0: unknown
     int column = 0;
+    int key_line = 0;                                  // an object member: its key's position
+    int key_column = 0;
 
     static value make_null();
     static value make_bool(bool v);

@@ -293,8 +293,8 @@ ALTER_API int alter_unwatch(alter_context_t *ctx, uint64_t id);
 
 /*
  * A subscription: a bounded queue of records (JSON text) filled on the loop thread and read from
- * any thread. It never slows the supervisor: when the reader falls `capacity` records behind,
- * the queue gets a final {"type":"dropped",...} record and is closed.
+ * any thread. It never slows the supervisor: when the reader falls `capacity` records (or 64 MiB
+ * of queued records) behind, the queue gets a final {"type":"dropped",...} record and is closed.
  */
 typedef struct alter_sub alter_sub_t;
 

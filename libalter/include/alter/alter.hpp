@@ -113,11 +113,12 @@ struct app_spec {
     std::vector<std::string> args;
     std::optional<std::string> cwd, env_file, ns, type, restart, stop_signal, user, group, cron, overlap;
     std::map<std::string, std::string> env;
-    std::optional<uint32_t> instances, max_restarts;
+    std::optional<uint32_t> instances, max_restarts, log_max_files, log_retain_days;
+    std::optional<uint64_t> log_max_size; // bytes; 0: no size rotation
     std::optional<ms> restart_delay, max_restart_delay, min_uptime, restart_window, kill_timeout, watch_debounce;
     std::optional<double> backoff_multiplier;
     std::optional<bool> enabled;
-    std::vector<std::string> watch, watch_ignore, deps;
+    std::vector<std::string> watch, watch_ignore, watch_include, deps;
 
     std::string to_json() const {
         std::string out;
@@ -151,6 +152,9 @@ struct app_spec {
         opt("max_restarts", max_restarts);
         opt("backoff_multiplier", backoff_multiplier);
         opt("enabled", enabled);
+        opt("log_max_size", log_max_size);
+        opt("log_max_files", log_max_files);
+        opt("log_retain_days", log_retain_days);
         dur("restart_delay_ms", restart_delay);
         dur("max_restart_delay_ms", max_restart_delay);
         dur("min_uptime_ms", min_uptime);
@@ -164,6 +168,7 @@ struct app_spec {
         }
         list("watch", watch);
         list("watch_ignore", watch_ignore);
+        list("watch_include", watch_include);
         list("deps", deps);
         w.end_object();
         return out;
