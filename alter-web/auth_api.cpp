@@ -21,9 +21,6 @@ using alter::net::responder;
 
 namespace {
 
-constexpr std::string_view account_password = "account:password";
-constexpr std::string_view account_pin = "account:pin";
-
 void wipe(std::string &s) noexcept {
     if (!s.empty()) ::explicit_bzero(s.data(), s.size());
     s.clear();
@@ -96,22 +93,30 @@ void gateway::auth_route(std::string_view sub, request &req, responder res, who 
     if (!require_unlocked(res, authed, w.locked)) return;
     if (sub == "change-password" && m == "POST") return auth_change_password(req, std::move(res), w);
     if (sub == "pin" && m == "POST") return auth_set_pin(req, std::move(res), w);
-    if (sub == "pin" && m == "DELETE") return auth_remove_pin(std::move(res), w);
+    if (sub == "pin" && m == "DELETE") return auth_remove_pin(req, std::move(res), w);
     if (sub == "lock" && m == "POST") return auth_lock(std::move(res), w);
     if (sub == "settings" && m == "PATCH") return auth_settings(req, std::move(res), w);
     if (sub == "activity" && m == "POST") return auth_activity(std::move(res), w);
     send_status_error(res, 404, "not_found", "no such auth route");
 }
 
-bool gateway::take_attempt(responder &res, std::initializer_list<std::string_view> keys) {
-    int64_t wait = limiter_.acquire(keys, now_ms());
+gateway::attempt gateway::attempt_of(const request &req) const {
+    return {"ip:" + client_key(req), !req.peer().loopback || is_proxied(req)};
+}
+
+bool gateway::take_attempt(responder &res, const attempt &a) {
+    int64_t wait = limiter_.acquire({{a.client, opts_.rate_max}, {"remote", a.remote ? opts_.rate_remote_max : 0}}, now_ms());
     if (wait <= 0) return true;
     int64_t secs = (wait + 999) / 1000;
     res.header("Retry-After", std::to_string(secs));
     send_status_error(res, 429, "too_many_requests",
                       "too many attempts: try again in " + std::to_string(secs) + " s");
-    log("auth: rate limited (" + std::string(*keys.begin()) + ")");
+    log("auth: rate limited (" + a.client + ")");
     return false;
+}
+
+void gateway::give_back(const attempt &a) {
+    limiter_.release({{a.client, opts_.rate_max}, {"remote", a.remote ? opts_.rate_remote_max : 0}});
 }
 
 void gateway::start_session(responder &res, const who &previous) {
@@ -168,8 +173,8 @@ void gateway::auth_setup(request &req, responder res, const who &w) {
     strength s = password_strength(*pw);
     if (!s.acceptable) return send_weak_password(res, s);
     if (!req.peer().loopback || is_proxied(req)) {
-        std::string ip = "ip:" + client_key(req.peer());
-        if (!take_attempt(res, {ip, account_password})) return;
+        attempt at = attempt_of(req);
+        if (!take_attempt(res, at)) return;
         auto code = body->get_string_or("setup_code", "");
         const std::string &want = store_.setup_code();
         if (!code || want.empty() || !constant_time_equal(normalize_setup_code(*code), want)) {
@@ -177,7 +182,7 @@ void gateway::auth_setup(request &req, responder res, const who &w) {
             return send_status_error(res, 403, "forbidden",
                                      "setting the password from another machine needs the setup code (`alter web` prints it)");
         }
-        limiter_.release({ip, account_password});
+        give_back(at);
     }
     auto hash = std::make_shared<std::optional<std::string>>();
     auto secret = std::make_shared<std::string>(std::move(*pw));
@@ -204,21 +209,21 @@ void gateway::auth_login(request &req, responder res, const who &w) {
     if (!body) return;
     auto pw = string_field(*body, res, "password");
     if (!pw) return;
-    std::string ip = "ip:" + client_key(req.peer());
-    if (!take_attempt(res, {ip, account_password})) return;
+    attempt at = attempt_of(req);
+    if (!take_attempt(res, at)) return;
     auto ok = std::make_shared<bool>(false);
     auto secret = std::make_shared<std::string>(std::move(*pw));
     std::string hash = store_.password_hash();
     std::string addr = req.peer().address;
     run_off_loop(
         loop_, [ok, secret, hash] { *ok = verify_secret(*secret, hash); },
-        [this, ok, secret, res, w, ip, addr]() mutable {
+        [this, ok, secret, res, w, at, addr]() mutable {
             wipe(*secret);
             if (!*ok) {
                 log("auth: failed login from " + addr);
                 return send_status_error(res, 401, "unauthorized", "wrong password");
             }
-            limiter_.release({ip, account_password});
+            give_back(at);
             log("auth: login from " + addr);
             start_session(res, w);
             std::string out;
@@ -250,8 +255,8 @@ void gateway::auth_change_password(request &req, responder res, const who &w) {
     if (!next) return;
     strength s = password_strength(*next);
     if (!s.acceptable) return send_weak_password(res, s);
-    std::string ip = "ip:" + client_key(req.peer());
-    if (!take_attempt(res, {ip, account_password})) return;
+    attempt at = attempt_of(req);
+    if (!take_attempt(res, at)) return;
     struct job {
         std::string current, next, hash;
         std::optional<std::string> new_hash;
@@ -267,11 +272,11 @@ void gateway::auth_change_password(request &req, responder res, const who &w) {
             j->ok = verify_secret(j->current, j->hash);
             if (j->ok) j->new_hash = hash_secret(j->next, cost);
         },
-        [this, j, res, w, ip, s]() mutable {
+        [this, j, res, w, at, s]() mutable {
             wipe(j->current);
             wipe(j->next);
             if (!j->ok) return send_status_error(res, 401, "unauthorized", "wrong current password");
-            limiter_.release({ip, account_password});
+            give_back(at);
             if (!j->new_hash) return send_status_error(res, 500, "internal", "hashing the password failed");
             if (auto st = store_.set_password_hash(std::move(*j->new_hash)); !st)
                 return send_status_error(res, 500, "internal", st.err().message);
@@ -297,8 +302,8 @@ void gateway::auth_set_pin(request &req, responder res, const who &) {
     auto pw = string_field(*body, res, "password");
     if (!pw) return;
     if (!valid_pin(*pin)) return send_status_error(res, 422, "invalid", "the PIN must be 4 or 6 digits");
-    std::string ip = "ip:" + client_key(req.peer());
-    if (!take_attempt(res, {ip, account_password})) return;
+    attempt at = attempt_of(req);
+    if (!take_attempt(res, at)) return;
     struct job {
         std::string pin, password, hash;
         std::optional<std::string> pin_hash;
@@ -314,11 +319,11 @@ void gateway::auth_set_pin(request &req, responder res, const who &) {
             j->ok = verify_secret(j->password, j->hash);
             if (j->ok) j->pin_hash = hash_secret(j->pin, cost);
         },
-        [this, j, res, ip]() mutable {
+        [this, j, res, at]() mutable {
             wipe(j->pin);
             wipe(j->password);
             if (!j->ok) return send_status_error(res, 401, "unauthorized", "wrong password");
-            limiter_.release({ip, account_password});
+            give_back(at);
             if (!j->pin_hash) return send_status_error(res, 500, "internal", "hashing the PIN failed");
             if (auto st = store_.set_pin_hash(std::move(*j->pin_hash)); !st) return send_status_error(res, 500, "internal", st.err().message);
             log("auth: PIN set");
@@ -326,10 +331,29 @@ void gateway::auth_set_pin(request &req, responder res, const who &) {
         });
 }
 
-void gateway::auth_remove_pin(responder res, const who &) {
-    if (auto st = store_.set_pin_hash(std::string()); !st) return send_status_error(res, 500, "internal", st.err().message);
-    log("auth: PIN removed");
-    send_ok(res);
+// Removing the PIN weakens the lock screen: like setting it, it takes the password.
+void gateway::auth_remove_pin(request &req, responder res, const who &) {
+    auto body = alter::net::read_json_body(req, res);
+    if (!body) return;
+    if (auto st = body->check_keys({"password"}); !st) return res.send_error("invalid", st.err());
+    auto pw = string_field(*body, res, "password");
+    if (!pw) return;
+    if (!store_.pin_configured()) return send_ok(res);
+    attempt at = attempt_of(req);
+    if (!take_attempt(res, at)) return;
+    auto ok = std::make_shared<bool>(false);
+    auto secret = std::make_shared<std::string>(std::move(*pw));
+    std::string hash = store_.password_hash();
+    run_off_loop(
+        loop_, [ok, secret, hash] { *ok = verify_secret(*secret, hash); },
+        [this, ok, secret, res, at]() mutable {
+            wipe(*secret);
+            if (!*ok) return send_status_error(res, 401, "unauthorized", "wrong password");
+            give_back(at);
+            if (auto st = store_.set_pin_hash(std::string()); !st) return send_status_error(res, 500, "internal", st.err().message);
+            log("auth: PIN removed");
+            send_ok(res);
+        });
 }
 
 void gateway::auth_lock(responder res, const who &w) {
@@ -363,14 +387,13 @@ void gateway::auth_unlock(request &req, responder res, const who &w) {
     } else {
         hash = store_.password_hash();
     }
-    std::string ip = "ip:" + client_key(req.peer());
-    std::string_view account = by_pin ? account_pin : account_password;
-    if (!take_attempt(res, {ip, account})) return;
+    attempt at = attempt_of(req);
+    if (!take_attempt(res, at)) return;
     auto ok = std::make_shared<bool>(false);
     auto sec = std::make_shared<std::string>(std::move(*secret));
     run_off_loop(
         loop_, [ok, sec, hash] { *ok = verify_secret(*sec, hash); },
-        [this, ok, sec, res, id = w.session_id, ip, account, by_pin]() mutable {
+        [this, ok, sec, res, id = w.session_id, at, by_pin]() mutable {
             wipe(*sec);
             session *s = store_.find_id(id);
             if (s == nullptr) return send_unauthorized(res); // logged out meanwhile
@@ -385,7 +408,7 @@ void gateway::auth_unlock(request &req, responder res, const who &w) {
                 }
                 return send_status_error(res, 401, "unauthorized", "wrong password");
             }
-            limiter_.release({ip, account});
+            give_back(at);
             s->locked = false;
             s->pin_failures = 0;
             s->last_active_ms = now_ms();

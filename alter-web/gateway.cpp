@@ -12,6 +12,7 @@
 #include "alter/json.hpp"
 #include "alter_net/api_error.hpp"
 #include "assets.hpp"
+#include "compress.hpp"
 
 namespace alter_web {
 
@@ -84,9 +85,12 @@ struct gateway::live_call {
     alter::net::stream down;
     bool streaming = false;
     bool event_stream = false;
+    bool may_gzip = false; // the client accepts gzip and the answer is worth it
     int status = 0;
     std::string content_type;
     std::string body;
+    std::unique_ptr<gzip_stream> gz; // relayed answers being compressed
+    std::string gz_out;
 
     // The session behind it was locked or ended: cut the response off. An event stream ends
     // cleanly (the browser's EventSource reconnects and is told 401/423); any other stream is
@@ -100,7 +104,7 @@ struct gateway::live_call {
 };
 
 gateway::gateway(uv_loop_t *loop, gateway_options opts)
-    : loop_(loop), opts_(std::move(opts)), store_(opts_.home), limiter_(opts_.rate_max, opts_.rate_window_ms),
+    : loop_(loop), opts_(std::move(opts)), store_(opts_.home), limiter_(opts_.rate_window_ms),
       upstream_(loop, alter::net::endpoint::unix_socket(opts_.socket.empty() ? opts_.home + "/alterd.sock" : opts_.socket)),
       web_info_path_(opts_.home + "/web.json") {}
 
@@ -131,8 +135,8 @@ int gateway::start() {
                    housekeeping_ms);
     write_web_info();
     std::string setup = store_.password_configured() ? "" : " (no password yet: first visit sets it; setup code in web-setup-code)";
-    log("alter-web listening on http://" + hosts_.hosts().front() + "/ (bind " + opts_.bind + "), dashboard: " +
-        std::string(embedded_assets_mode) + setup);
+    std::string where = wildcard_bind() ? " (bind " + opts_.bind + ": every interface)" : "";
+    log("alter-web listening on " + url() + where + ", dashboard: " + std::string(embedded_assets_mode) + setup);
     return 0;
 }
 
@@ -146,13 +150,24 @@ void gateway::stop(std::function<void()> done) {
     else if (done) done();
 }
 
+bool gateway::wildcard_bind() const {
+    return opts_.bind.empty() || opts_.bind == "0.0.0.0" || opts_.bind == "::" || opts_.bind == "[::]";
+}
+
+std::string gateway::url() const {
+    // Where this server can be reached: its bind address; for a wildcard, this machine's loopback.
+    std::string host = opts_.bind;
+    if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+    else if (host == "::" || host == "[::]") host = "[::1]";
+    else if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port()) + "/";
+}
+
 void gateway::write_web_info() {
-    std::string host = hosts_.hosts().front(); // 127.0.0.1:PORT
-    if (opts_.bind != "0.0.0.0" && opts_.bind != "::" && opts_.bind != "127.0.0.1") host = hosts_.hosts().back();
     std::string out;
     alter::json::writer w(out);
     w.begin_object()
-        .field("url", "http://" + host + "/")
+        .field("url", url())
         .field("port", static_cast<int>(port()))
         .field("bind", opts_.bind)
         .field("pid", static_cast<int>(::getpid()))
@@ -265,8 +280,9 @@ void gateway::forward(request &req, responder res, const who &w) {
     auto c = std::make_shared<live_call>();
     c->res = res;
     bool head = req.is_head();
+    bool gzip_ok = accepts_gzip(req.header("accept-encoding"));
     alter::net::async_callbacks cbs;
-    cbs.on_head = [c, head](int status, const alter::net::header_list &headers) {
+    cbs.on_head = [c, head, gzip_ok](int status, const alter::net::header_list &headers) {
         c->status = status;
         const std::string *ct = alter::net::find_header(headers, "content-type");
         c->content_type = ct != nullptr ? *ct : std::string();
@@ -276,8 +292,20 @@ void gateway::forward(request &req, responder res, const who &w) {
         bool event_stream = alter::net::media_type_is(c->content_type, "text/event-stream");
         size_t n = len != nullptr ? std::strtoull(len->c_str(), nullptr, 10) : 0;
         bool no_body = head || status == 204 || status == 304 || status < 200;
+        // Compressed when the client takes gzip, the body is of a text type, not already
+        // encoded, and (if its size is known) at least gzip_min_bytes. Never an event stream.
+        bool worth = !no_body && !event_stream && compressible_type(c->content_type) &&
+                     alter::net::find_header(headers, "content-encoding") == nullptr &&
+                     (len == nullptr || n >= gzip_min_bytes);
+        if (worth) c->res.header("Vary", "Accept-Encoding");
+        c->may_gzip = worth && gzip_ok;
         if (!no_body && (event_stream || len == nullptr || n > buffer_limit)) {
             if (event_stream) c->res.header("X-Accel-Buffering", "no");
+            if (c->may_gzip) {
+                c->gz = std::make_unique<gzip_stream>();
+                if (c->gz->ok()) c->res.header("Content-Encoding", "gzip");
+                else c->gz.reset();
+            }
             c->down = c->res.begin_stream(status, c->content_type);
             c->streaming = true;
             c->event_stream = event_stream;
@@ -292,10 +320,25 @@ void gateway::forward(request &req, responder res, const who &w) {
             c->body.append(chunk);
             return;
         }
+        if (c->gz) {
+            c->gz_out.clear();
+            if (!c->gz->feed(chunk, c->gz_out)) {
+                c->call.cancel();
+                c->down.abort();
+                return;
+            }
+            if (c->gz_out.empty()) return;
+            chunk = c->gz_out;
+        }
         if (!c->down.write(chunk)) c->call.cancel(); // the client left, or fell too far behind
     };
     cbs.on_end = [c](const alter::net::error *err) {
         if (c->streaming) {
+            if (err == nullptr && c->gz) {
+                c->gz_out.clear();
+                if (!c->gz->finish(c->gz_out)) return c->down.abort();
+                if (!c->gz_out.empty()) (void)c->down.write(c->gz_out);
+            }
             if (err != nullptr) c->down.abort();
             else c->down.end();
             return;
@@ -306,6 +349,12 @@ void gateway::forward(request &req, responder res, const who &w) {
             return;
         }
         if (c->status == 204 || c->status == 304) return c->res.send_empty(c->status);
+        if (c->may_gzip && c->body.size() >= gzip_min_bytes) {
+            if (auto z = gzip_bytes(c->body)) {
+                c->res.header("Content-Encoding", "gzip");
+                return c->res.send(c->status, std::move(*z), c->content_type);
+            }
+        }
         c->res.send(c->status, std::move(c->body), c->content_type);
     };
     c->call = upstream_.request(std::move(up), std::move(cbs));

@@ -46,7 +46,8 @@ struct gateway_options {
     uint16_t port = 2999; // 0: any free port (written to <home>/web.json)
     std::vector<std::string> allow_hosts;
     argon2_cost cost;
-    size_t rate_max = 5;
+    size_t rate_max = 5;            // credential checks per client and window
+    size_t rate_remote_max = 100;   // ... by all clients not on this machine together
     int64_t rate_window_ms = 60'000;
     std::function<void(std::string_view)> log; // one line, no newline
 };
@@ -73,6 +74,12 @@ private:
         bool cookie = false; // a session cookie was sent (valid or not)
     };
     struct live_call;
+    // Who a credential check is counted against: the client, and "remote" unless it is on
+    // this machine (loopback, not proxied), so that nobody elsewhere can lock out the owner.
+    struct attempt {
+        std::string client;
+        bool remote = false;
+    };
 
     void handle(alter::net::request &req, alter::net::responder res);
     who authenticate(const alter::net::request &req, int64_t now);
@@ -80,6 +87,9 @@ private:
     void end_streams(const std::string &session_id);
     void housekeeping();
     void write_web_info();
+    /// http://BIND:PORT/ (a wildcard bind: the loopback address): what web.json and the log say.
+    [[nodiscard]] std::string url() const;
+    [[nodiscard]] bool wildcard_bind() const;
 
     // auth_api.cpp
     void auth_route(std::string_view sub, alter::net::request &req, alter::net::responder res, who &w);
@@ -89,14 +99,18 @@ private:
     void auth_logout(alter::net::responder res, const who &w);
     void auth_change_password(alter::net::request &req, alter::net::responder res, const who &w);
     void auth_set_pin(alter::net::request &req, alter::net::responder res, const who &w);
-    void auth_remove_pin(alter::net::responder res, const who &w);
+    void auth_remove_pin(alter::net::request &req, alter::net::responder res, const who &w);
     void auth_lock(alter::net::responder res, const who &w);
     void auth_unlock(alter::net::request &req, alter::net::responder res, const who &w);
     void auth_settings(alter::net::request &req, alter::net::responder res, const who &w);
     void auth_activity(alter::net::responder res, const who &w);
     void auth_strength(alter::net::request &req, alter::net::responder res);
-    /// 429 with Retry-After if `keys` are over the limit; else counts the attempt, true.
-    bool take_attempt(alter::net::responder &res, std::initializer_list<std::string_view> keys);
+    [[nodiscard]] attempt attempt_of(const alter::net::request &req) const;
+    /// 429 with Retry-After if the client (or, from elsewhere, all remote clients) is over the
+    /// limit; else counts the attempt, true.
+    bool take_attempt(alter::net::responder &res, const attempt &a);
+    /// A check that succeeded does not count.
+    void give_back(const attempt &a);
     void start_session(alter::net::responder &res, const who &previous);
     void log(std::string_view line) const;
 

@@ -32,13 +32,17 @@ Options:
   --socket PATH            alterd's API socket (default <home>/alterd.sock)
   --argon2-memory-kib N    argon2id memory cost of new hashes (default 19456)
   --argon2-iterations N    argon2id time cost of new hashes (default 2)
-  --rate-window-ms N       login/PIN rate limit window (default 60000: 5 attempts a minute)
+  --rate-window-ms N       login/PIN rate limit window (default 60000: 5 attempts a minute
+                           per client)
+  --rate-remote-max N      attempts per window of all clients not on this machine together
+                           (default 100; loopback clients are never held back by it)
   --parent-pid PID         exit when that process (alterd) goes away
   --version                print the version
   -h, --help               this help
 
-Environment: ALTER_WEB_ARGON2_MEMORY_KIB, ALTER_WEB_ARGON2_ITERATIONS and ALTER_WEB_RATE_WINDOW_MS
-set the same as the options (alterd's environment reaches alter-web). See docs/WEB.md.
+Environment: ALTER_WEB_ARGON2_MEMORY_KIB, ALTER_WEB_ARGON2_ITERATIONS, ALTER_WEB_RATE_WINDOW_MS and
+ALTER_WEB_RATE_REMOTE_MAX set the same as the options (alterd's environment reaches alter-web).
+See docs/WEB.md.
 )";
 
 bool parse_num(const char *s, long long min, long long max, long long &out) {
@@ -83,8 +87,10 @@ int main(int argc, char **argv) {
         return false;
     };
     long long mem = o.cost.memory_kib, iters = o.cost.iterations, window = o.rate_window_ms;
+    long long remote_max = static_cast<long long>(o.rate_remote_max);
     if (!env_num("ALTER_WEB_ARGON2_MEMORY_KIB", 8, 4 * 1024 * 1024, mem) || !env_num("ALTER_WEB_ARGON2_ITERATIONS", 1, 100, iters) ||
-        !env_num("ALTER_WEB_RATE_WINDOW_MS", 100, 86'400'000, window))
+        !env_num("ALTER_WEB_RATE_WINDOW_MS", 100, 86'400'000, window) ||
+        !env_num("ALTER_WEB_RATE_REMOTE_MAX", 1, 1'000'000, remote_max))
         return 2;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
@@ -113,6 +119,7 @@ int main(int argc, char **argv) {
         else if (a == "--argon2-memory-kib") number(8, 4 * 1024 * 1024, mem);
         else if (a == "--argon2-iterations") number(1, 100, iters);
         else if (a == "--rate-window-ms") number(100, 86'400'000, window);
+        else if (a == "--rate-remote-max") number(1, 1'000'000, remote_max);
         else if (a == "--parent-pid") number(1, 1LL << 30, parent);
         else if (a == "--version") {
             std::printf("alter-web %s\n", ALTER_VERSION_STRING);
@@ -128,6 +135,7 @@ int main(int argc, char **argv) {
     o.cost.memory_kib = static_cast<uint32_t>(mem);
     o.cost.iterations = static_cast<uint32_t>(iters);
     o.rate_window_ms = window;
+    o.rate_remote_max = static_cast<size_t>(remote_max);
     if (o.home.empty()) o.home = default_home();
     while (o.home.size() > 1 && o.home.back() == '/') o.home.pop_back();
     o.log = [](std::string_view line) { std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data()); };

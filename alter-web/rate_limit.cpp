@@ -5,28 +5,35 @@
 
 namespace alter_web {
 
-int64_t rate_limiter::acquire(std::initializer_list<std::string_view> keys, int64_t now) {
+int64_t rate_limiter::acquire(std::initializer_list<limit> limits, int64_t now) {
     int64_t wait = 0;
-    for (auto k : keys) {
-        auto it = keys_.find(std::string(k));
-        if (it == keys_.end()) continue;
+    size_t fresh = 0;
+    for (const auto &l : limits) {
+        if (l.max == 0) continue;
+        auto it = keys_.find(std::string(l.key));
+        if (it == keys_.end()) {
+            ++fresh;
+            continue;
+        }
         auto &q = it->second;
         while (!q.empty() && q.front() <= now - window_) q.pop_front();
-        if (q.size() >= max_) wait = std::max(wait, q[q.size() - max_] + window_ - now);
+        if (q.size() >= l.max) wait = std::max(wait, q[q.size() - l.max] + window_ - now);
     }
     if (wait > 0) return wait;
-    if (keys_.size() + keys.size() > max_keys_) {
+    if (keys_.size() + fresh > max_keys_) {
         prune(now);
         // Still full (a flood of addresses): refuse rather than grow without bound.
-        if (keys_.size() + keys.size() > max_keys_) return window_;
+        if (keys_.size() + fresh > max_keys_) return window_;
     }
-    for (auto k : keys) keys_[std::string(k)].push_back(now);
+    for (const auto &l : limits)
+        if (l.max != 0) keys_[std::string(l.key)].push_back(now);
     return 0;
 }
 
-void rate_limiter::release(std::initializer_list<std::string_view> keys) {
-    for (auto k : keys) {
-        auto it = keys_.find(std::string(k));
+void rate_limiter::release(std::initializer_list<limit> limits) {
+    for (const auto &l : limits) {
+        if (l.max == 0) continue;
+        auto it = keys_.find(std::string(l.key));
         if (it != keys_.end() && !it->second.empty()) it->second.pop_back();
     }
 }

@@ -116,9 +116,10 @@ strength password_strength(std::string_view pw) {
     s.score = s.bits < 30 ? 0 : s.bits < 45 ? 1 : s.bits < 60 ? 2 : s.bits < 80 ? 3 : 4;
     static constexpr std::string_view labels[] = {"very weak", "weak", "fair", "good", "strong"};
     s.label = labels[s.score];
-    s.acceptable = pw.size() >= min_password_length && pw.size() <= max_password_length;
+    s.acceptable = pw.size() >= min_password_length && pw.size() <= max_password_length && s.score > 0;
     if (pw.size() < min_password_length) s.feedback.push_back("use at least 8 characters");
     else if (pw.size() > max_password_length) s.feedback.push_back("use at most 1024 characters");
+    else if (s.score == 0) s.feedback.push_back("too easy to guess: add more words or characters");
     else if (pw.size() < 12 && s.score < 4) s.feedback.push_back("a longer password (12 or more characters) is stronger");
     if (is_common) s.feedback.push_back("avoid common passwords and words");
     if (s.score < 3 && int{lower} + int{upper} + int{digit} + int{symbol} + int{other} < 3)

@@ -41,7 +41,7 @@ struct strength {
     int score = 0;            // 0 very weak .. 4 strong (zxcvbn's scale)
     std::string_view label;   // "very weak", "weak", "fair", "good", "strong"
     double bits = 0;          // the entropy estimate behind the score
-    bool acceptable = false;  // long enough to be set (min_password_length..max_password_length)
+    bool acceptable = false;  // may be set: min_password_length..max_password_length, score > 0
     std::vector<std::string_view> feedback;
 };
 /// A quick offline estimate: character pool × effective length, with penalties for repeats,

@@ -92,6 +92,58 @@ std::string client_key(const alter::net::peer_info &peer) {
     return a.empty() ? "unknown" : a;
 }
 
+namespace {
+
+std::string_view trim_ws(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// The last comma-separated item of a header value.
+std::string_view last_item(std::string_view v) {
+    size_t comma = v.rfind(',');
+    return trim_ws(comma == std::string_view::npos ? v : v.substr(comma + 1));
+}
+
+// "192.0.2.1", "192.0.2.1:4711", "[2001:db8::1]:4711", "\"[2001:db8::1]\"" -> the address.
+std::string bare_address(std::string_view a) {
+    if (a.size() >= 2 && a.front() == '"' && a.back() == '"') a = a.substr(1, a.size() - 2);
+    if (!a.empty() && a.front() == '[') {
+        size_t close = a.find(']');
+        return std::string(close == std::string_view::npos ? a.substr(1) : a.substr(1, close - 1));
+    }
+    if (std::count(a.begin(), a.end(), ':') == 1) a = a.substr(0, a.find(':')); // v4:port
+    return std::string(a);
+}
+
+} // namespace
+
+std::string client_key(const alter::net::request &req) {
+    if (!req.peer().loopback || !is_proxied(req)) return client_key(req.peer());
+    std::string addr;
+    if (req.has_header("x-real-ip")) addr = bare_address(trim_ws(req.header("x-real-ip")));
+    else if (req.has_header("x-forwarded-for")) addr = bare_address(last_item(req.header("x-forwarded-for")));
+    else {
+        // Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]"
+        std::string_view last = last_item(req.header("forwarded"));
+        while (!last.empty()) {
+            size_t semi = last.find(';');
+            std::string_view pair = trim_ws(last.substr(0, semi));
+            if (pair.size() > 4 && (pair.substr(0, 4) == "for=" || pair.substr(0, 4) == "For=" || pair.substr(0, 4) == "FOR=")) {
+                addr = bare_address(pair.substr(4));
+                break;
+            }
+            if (semi == std::string_view::npos) break;
+            last.remove_prefix(semi + 1);
+        }
+    }
+    if (addr.empty() || addr.size() > 64) return "proxy:" + client_key(req.peer());
+    alter::net::peer_info p;
+    p.address = addr;
+    return "fwd:" + client_key(p);
+}
+
 bool is_proxied(const alter::net::request &req) noexcept {
     return req.has_header("forwarded") || req.has_header("x-forwarded-for") || req.has_header("x-real-ip");
 }

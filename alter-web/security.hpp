@@ -37,6 +37,11 @@ void add_security_headers(alter::net::responder &res);
 /// The rate-limit key of a client: its IPv4 address, or the /64 of an IPv6 address (one host
 /// usually owns a whole /64).
 [[nodiscard]] std::string client_key(const alter::net::peer_info &peer);
+/// The same for a request: behind a proxy on this machine (a loopback peer that sent
+/// X-Real-IP, X-Forwarded-For or Forwarded), the address the proxy reports (X-Real-IP, else the
+/// last X-Forwarded-For entry, else the last Forwarded `for=`: the ones the proxy itself
+/// wrote); otherwise the peer's address. Forwarding headers from any other peer are ignored.
+[[nodiscard]] std::string client_key(const alter::net::request &req);
 
 /// True if the request came through a proxy on this machine (Forwarded, X-Forwarded-For,
 /// X-Real-IP): then "from loopback" proves nothing about the person behind it.

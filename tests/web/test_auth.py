@@ -107,13 +107,37 @@ def test_login_rate_limit_429_then_recovers(ready):
     wait_until(lambda: ready.login().status == 200, timeout=10, what='the rate limit window to pass')
 
 
-def test_rate_limit_is_per_account_too(ready):
-    # Different client addresses cannot be simulated on loopback; the account key counts every
-    # address together, which the per-IP test above exercises with one.
+def test_rate_limit_is_per_client(ready):
+    # 127.0.0.2 is another client on this machine: its wrong guesses do not lock out 127.0.0.1.
+    other = dict(source='127.0.0.2')
+    statuses = [ready.browser('POST', '/api/v1/auth/login', {'password': f'wrong {i} xxxxxx'}, cookie='', **other).status
+                for i in range(6)]
+    assert statuses == [401] * 5 + [429], statuses
+    r = ready.login()
+    assert r.status == 200, r
+    # Behind a proxy on this machine the client is the address the proxy reports.
     for i in range(5):
-        ready.login(f'wrong {i} xxxxxx')
-    r = ready.browser('POST', '/api/v1/auth/login', {'password': PASSWORD}, cookie='')
-    assert r.status == 429
+        assert ready.login_via_proxy('198.51.100.1', f'wrong {i} xxxxxx').status == 401
+    assert ready.login_via_proxy('198.51.100.1', PASSWORD).status == 429
+    assert ready.login_via_proxy('198.51.100.2', 'wrong again xxxxx').status == 401
+    assert ready.login().status == 200
+
+
+def test_remote_ceiling_never_blocks_loopback(tmp_path):
+    # All clients not on this machine together have a ceiling (ALTER_WEB_RATE_REMOTE_MAX, 100 a
+    # minute by default) against guessing from many addresses; loopback clients are not held
+    # back by it.
+    d = Daemon(home=str(tmp_path), env={'ALTER_WEB_RATE_REMOTE_MAX': '6'}).start()
+    try:
+        d.setup()
+        statuses = [d.login_via_proxy(f'198.51.100.{i}', f'wrong {i} xxxxxx').status for i in range(7)]
+        assert statuses == [401] * 6 + [429], statuses
+        r = d.login_via_proxy('198.51.100.99', PASSWORD)
+        assert r.status == 429 and int(r.header('retry-after')) >= 1
+        assert d.login('wrong from here xx').status == 401
+        assert d.login().status == 200
+    finally:
+        d.cleanup()
 
 
 def test_pin_set_lock_unlock_remove(ready):
@@ -141,7 +165,11 @@ def test_pin_set_lock_unlock_remove(ready):
     ready.browser('POST', '/api/v1/auth/lock')
     assert ready.browser('POST', '/api/v1/auth/unlock', {'password': PASSWORD}).status == 200
 
-    assert ready.browser('DELETE', '/api/v1/auth/pin').status == 200
+    # Removing the PIN takes the password, like setting it.
+    assert ready.browser('DELETE', '/api/v1/auth/pin').status == 422
+    assert ready.browser('DELETE', '/api/v1/auth/pin', {'password': 'not the password'}).status == 401
+    assert ready.browser('GET', '/api/v1/auth/status').json()['pin_configured'] is True
+    assert ready.browser('DELETE', '/api/v1/auth/pin', {'password': PASSWORD}).status == 200
     assert ready.browser('GET', '/api/v1/auth/status').json()['pin_configured'] is False
     ready.browser('POST', '/api/v1/auth/lock')
     assert ready.browser('POST', '/api/v1/auth/unlock', {'pin': '4321'}).status == 409
@@ -211,6 +239,11 @@ def test_strength_scores(daemon):
         assert r.status == 200
         return r.json()
     assert score('password1')['score'] == 0
+    # Very weak passwords are refused even when long enough, here and at setup.
+    assert score('password1')['acceptable'] is False
+    assert score('password1')['feedback'][0].startswith('too easy to guess')
+    r = daemon.browser('POST', '/api/v1/auth/setup', {'password': 'password1'}, cookie='')
+    assert r.status == 422 and 'too easy' in r.json()['error']['message'], r
     assert score('aaaaaaaaaaaa')['score'] <= 1
     assert score('short')['acceptable'] is False
     strong = score('Tr0ub4dour&3-horse-Staple!')

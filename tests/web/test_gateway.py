@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The gateway's request checks: auth on every API route, Host allow-list, Origin/CSRF,
 no tokens in URLs, security headers, forwarding (SSE included)."""
+import gzip
 import json
 import os
 import statistics
@@ -173,6 +174,66 @@ def test_forwarding_and_errors(ready):
     assert r.status == 200 and r.body == b''
 
 
+def test_standalone_reports_its_bind_address(tmp_path):
+    # web.json and the log name the address it listens on, not the last --allow-host.
+    home = tmp_path / 'home'
+    home.mkdir(mode=0o700)
+    proc = subprocess.Popen([ALTER_WEB, '--home', str(home), '--port', '0', '--bind', '127.0.0.2',
+                             '--allow-host', 'box.lan', '--socket', str(home / 'none.sock')],
+                            stderr=subprocess.PIPE, env=dict(os.environ, **TEST_ENV))
+    try:
+        info = wait_until(lambda: json.loads((home / 'web.json').read_text()), what='web.json')
+        assert info['url'] == f'http://127.0.0.2:{info["port"]}/' and info['bind'] == '127.0.0.2'
+        line = b''
+        while b'listening on' not in line:
+            line = proc.stderr.readline()
+            assert line, 'no "listening on" line'
+        assert f'listening on http://127.0.0.2:{info["port"]}/'.encode() in line, line
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
+def test_api_answers_are_gzipped_when_accepted(ready):
+    for i in range(6):
+        ready.token('POST', '/api/v1/processes?start=false', {'name': f'zip{i}', 'command': '/bin/sleep', 'args': ['60']})
+    gz = {'Accept-Encoding': 'gzip, deflate'}
+    plain = ready.browser('GET', '/api/v1/processes')
+    packed = ready.browser('GET', '/api/v1/processes', headers=gz)
+    assert plain.header('content-encoding') is None and len(plain.body) > 1024
+    assert packed.header('content-encoding') == 'gzip', packed.headers
+    assert 'accept-encoding' in packed.header('vary').lower()
+    assert len(packed.body) < len(plain.body) / 3
+    names = lambda body: [p['name'] for p in json.loads(body)['processes']]  # noqa: E731
+    assert names(gzip.decompress(packed.body)) == names(plain.body)
+    # Small answers (under 1 KB) and q=0 stay as they are.
+    assert ready.browser('GET', '/api/v1/system/health', headers=gz).header('content-encoding') is None
+    r = ready.browser('GET', '/api/v1/processes', headers={'Accept-Encoding': 'gzip;q=0'})
+    assert r.header('content-encoding') is None
+    # Event streams never are (each event must reach the browser at once).
+    conn, resp = request(ready.port, 'GET', '/api/v1/events', stream=True,
+                         headers=dict(gz, Cookie=f'alter_session={ready.cookie}'))
+    assert resp.status == 200 and resp.getheader('Content-Encoding') is None
+    conn.close()
+
+
+def test_large_relayed_answers_are_gzipped_as_a_stream(ready):
+    # Over 256 KiB the gateway relays chunk by chunk: compressed as it goes.
+    line = 'x' * 120
+    spec = {'name': 'spew', 'command': '/bin/sh',
+            'args': ['-c', f'i=0; while [ $i -lt 3000 ]; do echo "$i {line}"; i=$((i+1)); done; exec sleep 60']}
+    assert ready.token('POST', '/api/v1/processes', spec).status == 201
+    path = '/api/v1/processes/spew/logs?lines=3000'
+    wait_until(lambda: len(ready.token('GET', path).json()['lines']) == 3000, what='3000 lines stored')
+    plain = ready.browser('GET', path)
+    assert len(plain.body) > 256 * 1024 and plain.header('content-encoding') is None
+    packed = ready.browser('GET', path, headers={'Accept-Encoding': 'gzip'})
+    assert packed.header('content-encoding') == 'gzip' and packed.header('content-length') is None
+    assert len(packed.body) < len(plain.body) / 5
+    assert json.loads(gzip.decompress(packed.body))['lines'][-1]['text'] == f'2999 {line}'
+
+
 def test_standalone_without_alterd_gives_502(tmp_path):
     home = tmp_path / 'home'
     home.mkdir(mode=0o700)
@@ -264,11 +325,14 @@ def test_gateway_overhead_with_100_apps(ready):
     tok = ready.master_token()
     via_token = measure(lambda: ready.req('GET', '/api/v1/processes', headers={'Authorization': f'Bearer {tok}'}), n)
     via_cookie = measure(lambda: ready.browser('GET', '/api/v1/processes'), n)
+    via_gzip = measure(lambda: ready.browser('GET', '/api/v1/processes', headers={'Accept-Encoding': 'gzip'}), n)
     size = len(ready.token('GET', '/api/v1/processes').body)
-    report = (f'GET /api/v1/processes, 100 apps ({size} bytes), {n} requests, new connection each: '
+    zsize = len(ready.browser('GET', '/api/v1/processes', headers={'Accept-Encoding': 'gzip'}).body)
+    report = (f'GET /api/v1/processes, 100 apps ({size} bytes, {zsize} gzipped), {n} requests, new connection each: '
               f'direct unix socket p50 {direct[0]:.2f} ms p95 {direct[1]:.2f} ms; '
               f'gateway (token) p50 {via_token[0]:.2f} ms p95 {via_token[1]:.2f} ms; '
-              f'gateway (cookie) p50 {via_cookie[0]:.2f} ms p95 {via_cookie[1]:.2f} ms')
+              f'gateway (cookie) p50 {via_cookie[0]:.2f} ms p95 {via_cookie[1]:.2f} ms; '
+              f'gateway (cookie, gzip) p50 {via_gzip[0]:.2f} ms p95 {via_gzip[1]:.2f} ms')
     print(report)
     out = os.environ.get('ALTER_WEB_BENCH_OUT')
     if out:

@@ -75,10 +75,16 @@ class UnixConnection(http.client.HTTPConnection):
         self.sock = s
 
 
-def request(port, method, path, body=None, headers=None, host=None, unix=None, timeout=10, stream=False):
+def request(port, method, path, body=None, headers=None, host=None, unix=None, timeout=10, stream=False, source=None):
     """One request on a fresh connection. `headers` may hold Host/Origin/Cookie/...; a JSON body
-    (dict) gets Content-Type application/json. stream=True returns (conn, HTTPResponse)."""
-    conn = UnixConnection(unix, timeout) if unix else http.client.HTTPConnection('127.0.0.1', port, timeout=timeout)
+    (dict) gets Content-Type application/json. stream=True returns (conn, HTTPResponse).
+    source='127.0.0.2' connects from another loopback address (another client, as the server
+    sees it)."""
+    if unix:
+        conn = UnixConnection(unix, timeout)
+    else:
+        conn = http.client.HTTPConnection('127.0.0.1', port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
     hdrs = dict(headers or {})
     data = None
     if body is not None:
@@ -189,6 +195,11 @@ class Daemon:
         if r.status == 200:
             self.cookie = session_cookie(r)
         return r
+
+    def login_via_proxy(self, client, password=PASSWORD):
+        """A login as a reverse proxy on this machine forwards it for `client`."""
+        h = {'Origin': self.origin(), 'X-Forwarded-For': f'10.9.9.9, {client}'}
+        return request(self.port, 'POST', '/api/v1/auth/login', {'password': password}, h)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
