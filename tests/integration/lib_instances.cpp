@@ -168,3 +168,32 @@ TEST_CASE("instance names cannot collide with another app's name") {
     auto u = ctx.update("db", R"({"instances":3})");
     CHECK_FALSE(u.ok());
 }
+
+TEST_CASE("stats: CPU and memory are summed over the whole process tree") {
+    temp_dir dir;
+    alter::context_options o;
+    o.stats_interval = 200ms;
+    auto ctx = make_context(dir, o);
+    line_recorder lines;
+    lines.attach(ctx, "hog");
+    REQUIRE(ctx.add(helper_app("hog", "hog", {"2", "48"})).ok());
+    REQUIRE(lines.wait_prefix("hog", "ready") == "ready");
+    // The leader itself is tiny and idle: only the children's 2 x 48 MiB and their spinning
+    // can make these figures.
+    bool seen = eventually(
+        [&] {
+            auto p = process_of(ctx, "hog");
+            return p["memory_bytes"].i() >= 90ll * 1024 * 1024 && p["cpu_percent"].n > 25.0;
+        },
+        10000ms, 50ms);
+    auto p = process_of(ctx, "hog");
+    INFO("memory_bytes " << p["memory_bytes"].i() << ", cpu_percent " << p["cpu_percent"].n);
+    CHECK(seen);
+    auto h = ctx.host_stats();
+    REQUIRE(h.ok());
+    json hj = json::parse(*h);
+    CHECK(hj["cpus"].i() >= 1);
+    CHECK(hj["mem_total_bytes"].i() > hj["mem_available_bytes"].i());
+    REQUIRE(ctx.stop("hog").ok());
+    wait_state(ctx, "hog", {state::stopped});
+}
