@@ -449,7 +449,7 @@ void write_lines(log_file &f, int first, int n, const log_policy &p, int64_t now
     stamp_cache sc;
     std::string batch;
     for (int i = first; i < first + n; ++i) {
-        char num[16];
+        char num[32];
         std::snprintf(num, sizeof num, "line-%05d", i);
         f.add(batch, sc.format(now), std::string(num) + " " + std::string(pad, 'x'), now, p);
         if ((i + 1) % batch_every == 0) f.commit(batch);
