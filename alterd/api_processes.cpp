@@ -77,8 +77,9 @@ void set_enabled(daemon &d, request &req, responder &res) {
     send_app(d, res, name, 200);
 }
 
-// Lifecycle events as SSE: "added", "updated", "removed", "state" (and "stats" with ?stats=1);
-// data is the library's event JSON.
+// Lifecycle events as SSE: "added", "updated", "removed", "state"; with ?stats=1 also "stats"
+// (one per running instance) and "host" (CPU, memory, load), sampled while such a stream is
+// open (stats_feed). Data is the library's event JSON.
 void event_stream(daemon &d, request &req, responder &res) {
     bool bad = false;
     bool stats = query_bool(req, "stats", false, bad);
@@ -86,6 +87,7 @@ void event_stream(daemon &d, request &req, responder &res) {
     struct state {
         alter::net::sse_stream sse;
         bool stats = false;
+        uint64_t feed = 0; // stats_feed subscription
     };
     auto st = std::make_shared<state>();
     st->stats = stats;
@@ -111,9 +113,17 @@ void event_stream(daemon &d, request &req, responder &res) {
         delete holder;
         return st->sse.end();
     }
+    if (stats) {
+        std::weak_ptr<state> weak = st;
+        if (auto host = d.stats().recent_host(now_ms()); !host.empty()) st->sse.send(host, "host");
+        st->feed = d.stats().subscribe([weak](std::string_view host) {
+            if (auto s = weak.lock()) s->sse.send(host, "host");
+        });
+    }
     alter_context_t *ctx = d.ctx();
-    st->sse.on_close([ctx, id, holder] {
+    st->sse.on_close([&d, ctx, id, holder, feed = st->feed] {
         alter_unwatch(ctx, id);
+        if (feed != 0) d.stats().unsubscribe(feed);
         delete holder;
     });
 }

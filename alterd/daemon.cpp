@@ -44,6 +44,7 @@ void daemon::ready(std::string_view message) {
 }
 
 void daemon::on_event(const alter_event_t &e) {
+    history_.record(e);
     if (e.kind != ALTER_EVENT_STATE) return;
     // The daemon log keeps what an operator needs afterwards: crashes, give-ups, spawn errors.
     if (e.to != ALTER_STATE_CRASHED && e.to != ALTER_STATE_ERRORED) return;
@@ -64,7 +65,7 @@ int daemon::run() {
     o.log_dir = opts_.home.logs.c_str();
     o.state_path = opts_.home.state.c_str();
     o.autosave_ms = 200;
-    o.stats_interval_ms = opts_.stats_interval_ms;
+    o.stats_interval_ms = 0; // stats_feed samples: on its own period, or while a client asks
     o.on_record = [](int level, const char *msg, void *ud) noexcept {
         static constexpr const char *names[] = {"debug", "info", "warn", "error"};
         try { // no exception may cross back into the library
@@ -80,6 +81,7 @@ int daemon::run() {
         return 1;
     }
     loop_ = static_cast<uv_loop_t *>(alter_context_loop(ctx_));
+    stats_ = std::make_unique<stats_feed>(ctx_, opts_.stats_interval_ms);
     (void)alter_event_watch(
         ctx_,
         [](const alter_event_t *e, void *ud) noexcept {
@@ -118,6 +120,7 @@ int daemon::run() {
         return 1;
     }
 
+    stats_->start(loop_);
     int signums[4] = {SIGTERM, SIGINT, SIGCHLD, SIGHUP};
     for (int i = 0; i < 4; ++i) {
         uv_signal_init(loop_, &signals_[i]);
@@ -153,6 +156,7 @@ void daemon::shutdown(const char *why) {
     if (alter_state_save(ctx_, nullptr) < 0) log(std::string("save failed: ") + alter_last_error());
     // Stop taking requests (open streams end), then stop the apps; the loop ends after that.
     server_->close([this] {
+        stats_->close();
         for (auto &s : signals_)
             if (s.data != nullptr) {
                 uv_signal_stop(&s);
@@ -167,6 +171,7 @@ void daemon::add_routes() {
     add_process_routes(router_, *this);
     add_log_routes(router_, *this);
     add_ecosystem_routes(router_, *this);
+    add_history_routes(router_, *this);
 }
 
 // ---- web: alter-web as a hidden, supervised app ---------------------------------------------

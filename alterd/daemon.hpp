@@ -17,7 +17,9 @@
 #include "alter/alter.h"
 #include "alter_net/router.hpp"
 #include "alter_net/server.hpp"
+#include "history.hpp"
 #include "home.hpp"
+#include "stats_feed.hpp"
 
 namespace alterd {
 
@@ -27,7 +29,7 @@ struct daemon_options {
     std::string web_bind = "127.0.0.1";
     int web_port = 2999;           // 0: any free port (alter-web writes it to <home>/web.json)
     std::vector<std::string> web_allow_hosts; // extra Host names for alter-web (--allow-host)
-    int64_t stats_interval_ms = 0; // background sampling; 0: only when someone looks
+    int64_t stats_interval_ms = 0; // background sampling; 0: only while an event stream asks (2 s)
     int ready_fd = -1;             // written to ("ok\n" or an error) once serving
 };
 
@@ -46,6 +48,8 @@ public:
     uv_loop_t *loop() { return loop_; }
     const daemon_options &options() const { return opts_; }
     const home_paths &home() const { return opts_.home; }
+    stats_feed &stats() { return *stats_; }
+    const history &hist() const { return history_; }
     int64_t started_ms() const { return started_ms_; }
     void log(std::string_view line);
     /// Save, stop every app, close the server, end the loop. Idempotent.
@@ -66,6 +70,8 @@ private:
     uv_loop_t *loop_ = nullptr;
     alter_logfile_t *log_ = nullptr;
     alter::net::router router_;
+    std::unique_ptr<stats_feed> stats_;
+    history history_;
     std::unique_ptr<alter::net::server> server_;
     uv_signal_t signals_[4]{};
     int64_t started_ms_ = 0;
@@ -78,5 +84,6 @@ void add_system_routes(alter::net::router &r, daemon &d);
 void add_process_routes(alter::net::router &r, daemon &d);
 void add_log_routes(alter::net::router &r, daemon &d);
 void add_ecosystem_routes(alter::net::router &r, daemon &d);
+void add_history_routes(alter::net::router &r, daemon &d);
 
 } // namespace alterd

@@ -612,6 +612,25 @@ int alter_log_dates(alter_context_t *c, const char *target, char **ret_json) {
     });
 }
 
+int alter_log_volume(alter_context_t *c, const char *target, int64_t from_ms, int64_t to_ms, int64_t bucket_ms,
+                     char **ret_json) {
+    return guard([&] {
+        CHECK_CTX(c);
+        CHECK_STR(target, "target");
+        if (ret_json == nullptr) return fail(ALTER_EINVAL, "ret_json is NULL");
+        volume_query q{from_ms, to_ms, bucket_ms};
+        std::string t(target);
+        // Resolve on the loop, count on the caller's thread (like alter_log_read).
+        auto src = c->ctx->call<std::vector<log_source>>([ctx = c->ctx.get(), t]() -> result<std::vector<log_source>> {
+            auto r = ctx->sup().resolve(t);
+            if (!r) return std::move(r).err();
+            return sources_of(ctx->sup(), *r);
+        });
+        if (!src) return set_last_error(src.err());
+        return finish_json(log_volume(*src, q), ret_json);
+    });
+}
+
 int alter_log_clear(alter_context_t *c, const char *target) {
     return guard([&] {
         CHECK_CTX(c);
@@ -778,6 +797,13 @@ int alter_cron_next(const char *expr, int64_t from_ms, uint32_t n, int64_t *out_
             out_ms[k] = t;
         }
         return static_cast<int>(k);
+    });
+}
+
+int alter_stats_sample(alter_context_t *c) {
+    return guard([&] {
+        CHECK_CTX(c);
+        return finish_int(on_loop_int(c, [](supervisor &sup) -> result<int> { return sup.sample_all_stats(); }));
     });
 }
 

@@ -215,4 +215,120 @@ std::string log_dates_json(const std::vector<log_source> &sources) {
     return out;
 }
 
+namespace {
+
+// Count the lines of one file whose stamps fall in [from, to) into `counts`. Lines are in time
+// order within a file: reading stops at the first line stamped `to` or later. Only the first
+// stamp_len bytes of a line are looked at.
+struct volume_scan {
+    const volume_query &q;
+    uint64_t budget; // bytes left to read
+    bool truncated = false;
+
+    uint64_t count(const std::string &path, std::vector<uint64_t> &counts) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return 0;
+        uint64_t total = 0;
+        std::vector<char> block(256 * 1024);
+        char head[stamp_len];
+        size_t have = 0;       // bytes of the current line's head collected so far
+        bool in_line = false;  // past the head of the current line (skipping to its end)
+        bool done = false;
+        while (!done) {
+            if (budget == 0) {
+                truncated = true;
+                break;
+            }
+            size_t want = static_cast<size_t>(std::min<uint64_t>(block.size(), budget));
+            ssize_t got = ::read(fd, block.data(), want);
+            if (got <= 0) break;
+            budget -= static_cast<uint64_t>(got);
+            const char *p = block.data(), *end = p + got;
+            while (p < end && !done) {
+                if (!in_line) {
+                    // Collect the head; a newline inside it ends a short (unstamped) line.
+                    while (p < end && have < stamp_len && *p != '\n') head[have++] = *p++;
+                    if (p == end) break;
+                    if (*p == '\n') {
+                        have = 0;
+                        ++p;
+                        continue;
+                    }
+                    int64_t t = parse_stamp(std::string_view(head, stamp_len));
+                    have = 0;
+                    in_line = true;
+                    if (t >= q.to_ms) done = true;
+                    else if (t >= q.from_ms) {
+                        ++counts[static_cast<size_t>((t - q.from_ms) / q.bucket_ms)];
+                        ++total;
+                    }
+                }
+                const void *nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+                if (nl == nullptr) {
+                    p = end;
+                    break;
+                }
+                p = static_cast<const char *>(nl) + 1;
+                in_line = false;
+            }
+        }
+        ::close(fd);
+        return total;
+    }
+};
+
+} // namespace
+
+result<std::string> log_volume(const std::vector<log_source> &sources, const volume_query &q) {
+    if (q.bucket_ms <= 0 || q.to_ms <= q.from_ms) return error(ALTER_EINVAL, "the range must not be empty and bucket_ms > 0");
+    if (q.to_ms - q.from_ms > max_volume_range_ms) return error(ALTER_ERANGE, "the range is limited to 31 days");
+    int64_t buckets = (q.to_ms - q.from_ms + q.bucket_ms - 1) / q.bucket_ms;
+    if (buckets > max_volume_buckets)
+        return error(ALTER_ERANGE, "at most " + std::to_string(max_volume_buckets) + " buckets: choose a larger bucket_ms");
+    volume_scan scan{q, max_volume_scan_bytes};
+    uint64_t lines = 0;
+    std::string out;
+    json::writer w(out);
+    w.begin_object()
+        .field("from_ms", static_cast<long long>(q.from_ms))
+        .field("to_ms", static_cast<long long>(q.to_ms))
+        .field("bucket_ms", static_cast<long long>(q.bucket_ms))
+        .field("buckets", static_cast<long long>(buckets))
+        .key("series")
+        .begin_array();
+    for (const auto &src : sources) {
+        auto files = list_dir(src.dir);
+        for (uint8_t stream : {uint8_t(ALTER_STREAM_OUT), uint8_t(ALTER_STREAM_ERR)}) {
+            const char *base = stream == ALTER_STREAM_ERR ? "err.log" : "out.log";
+            std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
+            uint64_t total = 0;
+            for (const auto &f : files) {
+                if (!parse_log_name(base, f)) continue;
+                std::string path = src.dir + "/" + f;
+                struct stat st {};
+                if (::stat(path.c_str(), &st) != 0) continue;
+                int64_t mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+                if (mtime_ms < q.from_ms) continue; // its last line is older than the range
+                total += scan.count(path, counts);
+            }
+            if (total == 0) continue;
+            lines += total;
+            w.begin_object()
+                .field("app", src.app)
+                .field("instance", src.instance)
+                .field("stream", stream == ALTER_STREAM_ERR ? "err" : "out")
+                .key("counts")
+                .begin_array();
+            for (auto c : counts) w.value(static_cast<unsigned long long>(c));
+            w.end_array().field("total", static_cast<unsigned long long>(total)).end_object();
+        }
+    }
+    w.end_array()
+        .field("lines", static_cast<unsigned long long>(lines))
+        .field("bytes_scanned", static_cast<unsigned long long>(max_volume_scan_bytes - scan.budget))
+        .field("truncated", scan.truncated)
+        .end_object();
+    return out;
+}
+
 } // namespace alter::detail

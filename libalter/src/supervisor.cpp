@@ -100,13 +100,17 @@ void supervisor::on_timer(uv_timer_t *t) {
     }
 }
 
-void supervisor::on_stats_timer() {
+void supervisor::on_stats_timer() { (void)sample_all_stats(); }
+
+int supervisor::sample_all_stats() {
     int64_t now = mono_ms();
     auto &bus = ctx_.bus();
+    int n = 0;
     for (auto &a : apps_)
         for (auto &i : a->instances()) {
-            if (i->pid() <= 0) continue;
+            if (i->pid() <= 0 || a->spec().hidden) continue; // hidden apps are never announced
             i->sample_stats(now);
+            ++n;
             if (!bus.has_event_watchers()) continue;
             std::string js;
             json::writer w(js);
@@ -133,6 +137,7 @@ void supervisor::on_stats_timer() {
             ev.json = js.c_str();
             bus.emit(ev);
         }
+    return n;
 }
 
 void supervisor::arm_midnight() {
@@ -534,6 +539,7 @@ result<int> supervisor::run_now(std::string_view t) {
     int n = 0;
     for (instance *i : r->instances) {
         app &a = i->owner();
+        if (i->transient()) continue; // an extra run is not asked to run again
         if (!a.spec().enabled) return error(ALTER_ESTATE, "'" + a.name() + "' is disabled: enable it first");
         if (a.spec().type == app_type::daemon) {
             if (i->feed(input::start, "run")) ++n;

@@ -137,6 +137,8 @@ public:
     result<std::string> spec_json(std::string_view name);
     result<std::string> runs_json(std::string_view target);
     std::string host_json();
+    /// Sample every running instance (hidden apps aside) and emit a STATS event for each.
+    int sample_all_stats();
     std::string metrics_text();
 
     /// Apply a set of specs: add new apps, update changed ones, leave equal ones alone.

@@ -58,5 +58,8 @@ int alter_logfile_open(const char *path, uint64_t max_size, uint32_t max_files, 
 int alter_logfile_write(alter_logfile_t *f, const char *text, size_t len);
 void alter_logfile_close(alter_logfile_t *f);
 int alter_write_file_atomic(const char *path, const char *data, size_t len, uint32_t mode);
+int alter_log_volume(alter_context_t *ctx, const char *target, int64_t from_ms, int64_t to_ms, int64_t bucket_ms,
+                     char **ret_json);
+int alter_stats_sample(alter_context_t *ctx);
 
 int main(void) { return 0; }

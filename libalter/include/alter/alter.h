@@ -360,6 +360,17 @@ ALTER_API int alter_log_recent(alter_context_t *ctx, const char *target, uint32_
                                char **ret_json);
 /** {"dates":["2026-11-20",...] (newest first),"has_current":true} */
 ALTER_API int alter_log_dates(alter_context_t *ctx, const char *target, char **ret_json);
+/**
+ * Lines written per time bucket by `target` (an app, an instance, "ns:NAME" or "all"), per
+ * instance and stream, counted from the stored files' timestamps in [from_ms, to_ms) (unix
+ * ms): {"from_ms","to_ms","bucket_ms","buckets":N,"series":[{"app","instance","stream":
+ * "out"|"err","counts":[N numbers],"total"}],"lines","bytes_scanned","truncated"}. Series
+ * without a line in the range are left out. At most 2000 buckets and 31 days (ALTER_ERANGE);
+ * at most 256 MiB are read, after that "truncated" is true and the counts are lower bounds.
+ * Reads the files on the caller's thread.
+ */
+ALTER_API int alter_log_volume(alter_context_t *ctx, const char *target, int64_t from_ms, int64_t to_ms,
+                               int64_t bucket_ms, char **ret_json);
 /** Delete the log files of `target` (current and rotated). */
 ALTER_API int alter_log_clear(alter_context_t *ctx, const char *target);
 /** {"files":[{"instance":"..","stream":"out","path":"..."}]}: the current log files. */
@@ -418,6 +429,14 @@ ALTER_API int alter_cron_next(const char *expr, int64_t from_ms, uint32_t n, int
 
 /** Host CPU and memory: {"cpu_percent":..,"mem_total_bytes":..,"mem_used_bytes":..,...}. */
 ALTER_API int alter_host_stats(alter_context_t *ctx, char **ret_json);
+
+/**
+ * Sample CPU and memory of every running instance now (one pass over /proc) and send a
+ * ALTER_EVENT_STATS event for each to the event watchers (hidden apps are skipped). Returns
+ * the number of instances sampled. For a program that samples on its own schedule (alterd:
+ * only while a client asked for stats) instead of a fixed stats_interval_ms.
+ */
+ALTER_API int alter_stats_sample(alter_context_t *ctx);
 
 /**
  * Every instance in the Prometheus text exposition format (alter_process_up, _restarts_total,
