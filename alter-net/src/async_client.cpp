@@ -7,6 +7,7 @@
 #include <uv.h>
 
 #include "response_parser.hpp"
+#include "unix_address.hpp"
 #include "uv_stream.hpp"
 
 namespace alter::net::detail {
@@ -43,6 +44,7 @@ struct async_call_impl final : response_parser::sink {
     std::unique_ptr<char[]> rbuf;
     std::shared_ptr<async_call_impl> self;
     int open_handles = 0;
+    int start_error = 0; // an address that could not be used, reported from the loop
     bool done = false;
     bool connected = false;
 };
@@ -125,8 +127,10 @@ void async_call_impl::start(const endpoint &ep, const client_request &req) {
         uv_pipe_init(loop, &h.pipe, 0);
         h.handle.data = this;
         ++open_handles;
-        uv_pipe_connect(&creq, &h.pipe, ep.path.c_str(), on_connected);
-        rc = 0;
+        // libuv connects inside the call: the address (and its directory) may go after it.
+        detail::unix_address addr;
+        rc = addr.set(ep.path);
+        if (rc == 0) uv_pipe_connect(&creq, &h.pipe, addr.path(), on_connected);
     } else {
         uv_tcp_init(loop, &h.tcp);
         h.handle.data = this;
@@ -141,10 +145,13 @@ void async_call_impl::start(const endpoint &ep, const client_request &req) {
     arm(opts.connect_timeout);
     if (rc < 0) {
         // Report from the loop, not from inside request(): a zero timer.
+        start_error = rc;
         uv_timer_start(
             &timer,
             [](uv_timer_t *t) {
-                impl_of(t->data)->fail(-EINVAL, "cannot connect: invalid address");
+                auto *c = impl_of(t->data);
+                int e = c->start_error;
+                c->fail(e, e == -EINVAL ? std::string("cannot connect: invalid address") : "cannot connect: " + error_text(e));
             },
             0, 0);
     }

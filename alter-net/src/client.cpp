@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "response_parser.hpp"
+#include "unix_address.hpp"
 
 namespace alter::net {
 
@@ -117,13 +118,10 @@ void client::disconnect() noexcept {
 status client::connect() {
     int fd = -EINVAL;
     if (ep_.kind == transport::unix_socket) {
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (ep_.path.empty() || ep_.path.size() >= sizeof addr.sun_path)
-            return error(-ENAMETOOLONG, "invalid socket path: " + ep_.path);
-        ep_.path.copy(addr.sun_path, ep_.path.size());
-        fd = connect_fd(AF_UNIX, reinterpret_cast<sockaddr *>(&addr), sizeof addr,
-                        opts_.connect_timeout);
+        detail::unix_address addr;
+        if (int rc = addr.set(ep_.path); rc < 0)
+            return error(rc, "cannot connect to " + ep_.path + ": " + error_text(rc));
+        fd = connect_fd(AF_UNIX, addr.get(), addr.size(), opts_.connect_timeout);
     } else {
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;

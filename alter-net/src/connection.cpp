@@ -359,6 +359,15 @@ void connection::arm_timer() {
 
 void connection::on_timer(uv_timer_t *t) {
     auto *c = static_cast<connection *>(t->data);
+    // Part of a request came and the rest did not: say so (408) before closing. An idle
+    // connection (nothing received) is closed without a word; so is one with answers still
+    // owed ahead of the late request (a handler or a stream has the floor).
+    if (!c->shut_ && c->cur_ && !c->draining_ && c->queue_.empty()) {
+        c->reject(408, "request_timeout",
+                  c->headers_done_ ? "the request body did not arrive in time" : "the request headers did not arrive in time");
+        if (!c->closing_) c->advance();
+        return;
+    }
     if (!c->shut_) c->srv_->log(log_level::debug, "closing a connection that timed out");
     c->close_now();
 }

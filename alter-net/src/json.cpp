@@ -166,6 +166,19 @@ result<std::vector<std::string>> json_object::get_raw_array(std::string_view key
     return out;
 }
 
+status json_object::for_each_object(std::string_view key, const std::function<void(const json_object &)> &fn) const {
+    auto e = lookup(impl_->root, key);
+    if (!e) return missing(key);
+    simdjson::dom::array arr;
+    if (e->get_array().get(arr) != simdjson::SUCCESS) return field_error(-EINVAL, key, "must be an array");
+    // One view, re-pointed at each element; its parser stays empty (simdjson allocates on parse).
+    json_object view;
+    view.impl_ = std::make_unique<impl>();
+    for (auto item : arr)
+        if (item.get(view.impl_->root) == simdjson::SUCCESS) fn(view);
+    return {};
+}
+
 std::string json_object::raw() const { return impl_ ? simdjson::minify(impl_->root) : "{}"; }
 
 std::vector<std::string> json_object::keys() const {

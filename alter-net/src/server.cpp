@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "unix_address.hpp"
+
 namespace alter::net::detail {
 
 struct listener {
@@ -98,13 +100,13 @@ void on_listener_closed(uv_handle_t *h) {
 }
 
 // A socket file at `path`: remove it if nobody answers there, refuse if a server does.
-int clear_stale_socket(const std::string &path, const sockaddr_un &addr) {
+int clear_stale_socket(const std::string &path, const unix_address &addr) {
     struct stat st{};
     if (lstat(path.c_str(), &st) != 0) return errno == ENOENT ? 0 : -errno;
     if (!S_ISSOCK(st.st_mode)) return -EEXIST;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
-    int rc = connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr);
+    int rc = connect(fd, addr.get(), addr.size());
     int err = errno;
     ::close(fd);
     if (rc == 0) return -EADDRINUSE;
@@ -212,17 +214,15 @@ server::~server() {
 
 int server::listen_unix(const std::string &path) {
     if (impl_->closing) return -ECANCELED;
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path) return -ENAMETOOLONG;
-    path.copy(addr.sun_path, path.size());
+    detail::unix_address addr;
+    if (int rc = addr.set(path); rc < 0) return rc;
     if (int rc = detail::clear_stale_socket(path, addr); rc < 0) return rc;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return -errno;
     // The mode of a socket inode set before bind() is what bind() creates the file with: no
     // window in which the socket is reachable by others (and chmod again to be sure).
     fchmod(fd, 0600);
-    if (bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+    if (bind(fd, addr.get(), addr.size()) != 0) {
         int err = errno;
         ::close(fd);
         return -err;

@@ -154,6 +154,44 @@ TEST_CASE("connect errors reach on_end: missing socket and refused TCP port") {
     CHECK(is_not_running(error(code1.load())));
 }
 
+TEST_CASE("a socket path longer than sun_path is reached through its directory") {
+    std::atomic<int> closed{0};
+    test_server up({}, [&](router &r, uv_loop_t *loop) { upstream_routes(r, loop, &closed); });
+    std::string deep = up.dir + "/" + std::string(80, 'd') + "/" + std::string(40, 'e');
+    REQUIRE(std::system(("mkdir -p '" + deep + "'").c_str()) == 0);
+    std::string path = deep + "/long.sock";
+    REQUIRE(path.size() > sizeof(sockaddr_un{}.sun_path));
+    std::unique_ptr<server> far;
+    REQUIRE(up.lt.call([&] {
+        far = std::make_unique<server>(&up.lt.loop, up.router.as_handler());
+        return far->listen_unix(path);
+    }) == 0);
+    std::atomic<int> status{0}, code{1};
+    std::string body;
+    up.lt.call([&] {
+        async_client ac(&up.lt.loop, endpoint::unix_socket(path));
+        (void)ac.request({"GET", "/hello", {}, {}},
+                         {[&](int st, const header_list &) { status = st; }, [&](std::string_view c) { body.append(c); },
+                          [&](const error *e) { code = e != nullptr ? e->code : 0; }});
+    });
+    CHECK(wait_for([&] { return code.load() != 1; }));
+    CHECK(code.load() == 0);
+    CHECK(status.load() == 200);
+    CHECK(up.lt.call([&] { return body; }) == R"({"hello":"world"})");
+    std::atomic<bool> done{false};
+    up.lt.post([&] { far->close([&] { done = true; }); });
+    CHECK(wait_for([&] { return done.load(); }));
+    up.lt.call([&] { far.reset(); });
+    // Gone: the missing socket is "not running", as for a short path.
+    code = 1;
+    up.lt.call([&] {
+        async_client ac(&up.lt.loop, endpoint::unix_socket(path));
+        (void)ac.request({"GET", "/", {}, {}}, {{}, {}, [&](const error *e) { code = e != nullptr ? e->code : 0; }});
+    });
+    CHECK(wait_for([&] { return code.load() != 1; }));
+    CHECK(is_not_running(error(code.load())));
+}
+
 TEST_CASE("a cancelled call runs no callback and leaves nothing open") {
     std::atomic<int> closed{0};
     test_server up({}, [&](router &r, uv_loop_t *loop) { upstream_routes(r, loop, &closed); });

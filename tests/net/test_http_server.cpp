@@ -188,7 +188,7 @@ TEST_CASE("431 for huge headers") {
     CHECK(get_body(c, "/hello") == R"({"hello":"world"})");
 }
 
-TEST_CASE("a client sending one byte per 100 ms is dropped by the header timeout") {
+TEST_CASE("a client sending one byte per 100 ms gets 408 at the header timeout") {
     server_options o;
     o.header_timeout = 400ms;
     test_server ts(o, basic_routes);
@@ -197,16 +197,17 @@ TEST_CASE("a client sending one byte per 100 ms is dropped by the header timeout
     std::atomic<bool> dropped{false};
     auto started = clock::now();
     std::atomic<int64_t> dropped_after_ms{0};
+    std::string answer;
     std::thread slow([&] {
         std::string req = "GET /hello HTTP/1.1\r\nHost: slowloris\r\nX-Pad: " +
                           std::string(200, 'p') + "\r\n\r\n";
         for (char ch : req) {
             if (send(fd, &ch, 1, MSG_NOSIGNAL) != 1) break;
             pollfd p{fd, POLLIN, 0};
-            // Paced at 100 ms a byte; a readable socket here means EOF or reset.
+            // Paced at 100 ms a byte; a readable socket here means an answer, EOF or reset.
             if (poll(&p, 1, 100) > 0) {
-                char buf[64];
-                if (recv(fd, buf, sizeof buf, 0) <= 0) break;
+                answer = raw_read(fd, [](const std::string &) { return false; }, 3s); // until closed
+                break;
             }
         }
         dropped_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -223,8 +224,92 @@ TEST_CASE("a client sending one byte per 100 ms is dropped by the header timeout
     close(fd);
     CHECK(dropped);
     CHECK(served > 0);
+    CHECK(answer.rfind("HTTP/1.1 408 Request Timeout\r\n", 0) == 0);
+    CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+    CHECK(answer.find(R"({"error":{"code":"request_timeout","message":"the request headers did not arrive in time"}})") !=
+          std::string::npos);
     CHECK(dropped_after_ms.load() >= 350);
-    CHECK(dropped_after_ms.load() < 3000); // the request would need 20 s to arrive
+    CHECK(dropped_after_ms.load() < 5000); // the request would need 20 s to arrive
+}
+
+TEST_CASE("a body that stops coming gets 408 at the body timeout") {
+    server_options o;
+    o.body_timeout = 300ms;
+    test_server ts(o, basic_routes);
+    int fd = raw_connect(ts.sock);
+    REQUIRE(fd >= 0);
+    auto started = clock::now();
+    REQUIRE(raw_send(fd, "POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"));
+    auto got = raw_read(fd, [](const std::string &) { return false; }, 5s); // until closed
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count();
+    close(fd);
+    CHECK(got.rfind("HTTP/1.1 408 ", 0) == 0);
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(got.find("the request body did not arrive in time") != std::string::npos);
+    CHECK(ms >= 250);
+}
+
+TEST_CASE("an idle connection is closed without an answer") {
+    server_options o;
+    o.header_timeout = 200ms;
+    o.idle_timeout = 200ms;
+    test_server ts(o, basic_routes);
+    // Nothing ever sent.
+    int fd = raw_connect(ts.sock);
+    REQUIRE(fd >= 0);
+    CHECK(raw_read(fd, [](const std::string &) { return false; }, 3s).empty());
+    close(fd);
+    // A keep-alive connection after its answer.
+    fd = raw_connect(ts.sock);
+    REQUIRE(fd >= 0);
+    REQUIRE(raw_send(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto got = raw_read(fd, [](const std::string &) { return false; }, 3s);
+    close(fd);
+    CHECK(count_of(got, "HTTP/1.1 ") == 1);
+    CHECK(got.find("408") == std::string::npos);
+}
+
+TEST_CASE("a unix socket path longer than sun_path works for the server and the client") {
+    std::string dir = make_temp_dir();
+    std::string deep = dir + "/" + std::string(70, 'a') + "/" + std::string(70, 'b');
+    REQUIRE(std::system(("mkdir -p '" + deep + "'").c_str()) == 0);
+    std::string path = deep + "/alterd.sock";
+    REQUIRE(path.size() > sizeof(sockaddr_un{}.sun_path));
+    loop_thread lt;
+    router r;
+    basic_routes(r, &lt.loop);
+    std::unique_ptr<server> srv;
+    lt.call([&] {
+        srv = std::make_unique<server>(&lt.loop, r.as_handler());
+        REQUIRE(srv->listen_unix(path) == 0);
+    });
+    struct stat st {};
+    CHECK(lstat(path.c_str(), &st) == 0);
+    CHECK(S_ISSOCK(st.st_mode));
+    CHECK((st.st_mode & 0777) == 0600);
+    client c(endpoint::unix_socket(path));
+    CHECK(get_body(c, "/hello") == R"({"hello":"world"})");
+    // A second server on the same path: the live one is found through the long path too.
+    lt.call([&] {
+        server other(&lt.loop, r.as_handler());
+        CHECK(other.listen_unix(path) == -EADDRINUSE);
+    });
+    std::atomic<bool> closed{false};
+    lt.post([&] { srv->close([&] { closed = true; }); });
+    CHECK(wait_for([&] { return closed.load(); }));
+    CHECK(lstat(path.c_str(), &st) != 0); // removed at close
+    client gone(endpoint::unix_socket(path));
+    auto res = gone.request({"GET", "/hello", {}, {}});
+    REQUIRE(!res);
+    CHECK(is_not_running(res.err()));
+    // A file name that alone does not fit is still refused.
+    lt.call([&] {
+        server other(&lt.loop, r.as_handler());
+        CHECK(other.listen_unix(deep + "/" + std::string(120, 'c')) == -ENAMETOOLONG);
+    });
+    lt.call([&] { srv.reset(); });
+    lt.stop();
+    CHECK(std::system(("rm -rf '" + dir + "'").c_str()) == 0);
 }
 
 TEST_CASE("connection limit: over it a client gets 503 or a closed socket") {

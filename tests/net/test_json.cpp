@@ -80,6 +80,22 @@ TEST_CASE("invalid JSON and non-object roots") {
     CHECK_FALSE(json_object::parse(""));
 }
 
+TEST_CASE("for_each_object visits the objects of an array in order") {
+    auto r = json_object::parse(R"({"lines":[{"a":"x","n":1},7,{"a":"y","n":2},null],"one":{}})");
+    REQUIRE(r);
+    std::string seen;
+    CHECK(r.value().for_each_object("lines", [&](const json_object &o) {
+        seen += o.get_string("a").value() + std::to_string(o.get_int("n").value()) + ";";
+    }));
+    CHECK(seen == "x1;y2;"); // non-objects are skipped
+    auto missing = r.value().for_each_object("nope", [](const json_object &) {});
+    CHECK(!missing);
+    CHECK(missing.err().code == -ENOENT);
+    auto wrong = r.value().for_each_object("one", [](const json_object &) {});
+    CHECK(!wrong);
+    CHECK(wrong.err().field == "one");
+}
+
 TEST_CASE("check_keys names the unknown field and suggests a close one") {
     auto r = json_object::parse(R"({"name":"x","restrat":"always"})");
     REQUIRE(r);

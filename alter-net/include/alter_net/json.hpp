@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -55,6 +56,10 @@ public:
     [[nodiscard]] result<std::string> get_raw(std::string_view key) const;
     /// The elements of the array at `key`, each minified (e.g. to iterate {"processes":[...]}).
     [[nodiscard]] result<std::vector<std::string>> get_raw_array(std::string_view key) const;
+    /// Call `fn` with each object in the array at `key` (other elements are skipped), without
+    /// copying them: the json_object passed is valid only during the call. Errors as get_raw_array.
+    [[nodiscard]] status for_each_object(std::string_view key,
+                                         const std::function<void(const json_object &)> &fn) const;
     /// The whole object, minified.
     [[nodiscard]] std::string raw() const;
     /// Top-level member names in document order.

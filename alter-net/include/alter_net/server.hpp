@@ -53,9 +53,11 @@ struct server_options {
     size_t max_connections = 256;
     /// Requests parsed but not yet answered on one connection; past it reading pauses.
     size_t max_pipelined = 16;
-    /// From a new connection or a request's first byte to the end of its headers.
+    /// From a new connection or a request's first byte to the end of its headers. When it
+    /// passes, a partly received request gets 408 (Connection: close); a connection on which
+    /// nothing arrived is closed without an answer.
     std::chrono::milliseconds header_timeout{10'000};
-    /// From the end of the headers to the end of the body.
+    /// From the end of the headers to the end of the body; then 408 and close.
     std::chrono::milliseconds body_timeout{30'000};
     /// A keep-alive connection with nothing in flight is closed after this.
     std::chrono::milliseconds idle_timeout{60'000};
