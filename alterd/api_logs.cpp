@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "alter/json.hpp"
 #include "alter_net/json.hpp"
@@ -36,6 +37,51 @@ std::optional<std::string> log_target(const request &req, responder &res) {
     return name;
 }
 
+// App name -> namespace. The library's stored lines name the app but not its namespace.
+using namespace_map = std::unordered_map<std::string, std::string>;
+
+namespace_map app_namespaces(alter_context_t *ctx) {
+    namespace_map out;
+    char *js = nullptr;
+    if (alter_app_list(ctx, nullptr, &js) < 0) return out;
+    if (auto doc = alter::net::json_object::parse(take_lib_string(js)))
+        (void)doc->for_each_object("processes", [&](const alter::net::json_object &p) {
+            auto app = p.get_string("app");
+            auto ns = p.get_string("namespace");
+            if (app && ns) out.emplace(std::move(*app), std::move(*ns));
+        });
+    return out;
+}
+
+// One log line as every log route shows it (GET logs, the stream's backlog and live events):
+// {"app","instance","namespace","stream","time_ms","text"}; namespace null if unknown.
+void write_line(std::string &out, std::string_view app, std::string_view instance, const char *ns, bool err,
+                int64_t time_ms, std::string_view text) {
+    alter::json::writer w(out);
+    w.begin_object().field("app", app).field("instance", instance).key("namespace").value(ns);
+    w.field("stream", err ? "err" : "out").field("time_ms", static_cast<long long>(time_ms)).field("text", text).end_object();
+}
+
+// Each line of the library's {"lines":[...]} in that shape, given to `fn`.
+template <class Fn> void each_line(const std::string &lib_json, const namespace_map &ns, Fn fn) {
+    auto doc = alter::net::json_object::parse(lib_json);
+    if (!doc) return;
+    auto str = [](const alter::net::json_object &o, std::string_view key) {
+        auto v = o.get_string(key);
+        return v ? std::move(*v) : std::string();
+    };
+    std::string buf;
+    (void)doc->for_each_object("lines", [&](const alter::net::json_object &l) {
+        std::string app = str(l, "app");
+        auto found = ns.find(app);
+        auto time_ms = l.get_int("time_ms");
+        buf.clear();
+        write_line(buf, app, str(l, "instance"), found == ns.end() ? nullptr : found->second.c_str(),
+                   str(l, "stream") == "err", time_ms ? *time_ms : 0, str(l, "text"));
+        fn(buf);
+    });
+}
+
 // GET /processes/{name}/logs?lines=&stream=&date=&grep=&regex=&icase=
 void read_logs(daemon &d, request &req, responder &res) {
     auto name = log_target(req, res);
@@ -59,7 +105,15 @@ void read_logs(daemon &d, request &req, responder &res) {
     q.grep = grep.empty() ? nullptr : grep.c_str();
     char *js = nullptr;
     int rc = alter_log_read(d.ctx(), name->c_str(), &q, &js);
-    send_lib_json(res, rc, js);
+    if (rc < 0) return send_lib_json(res, rc, js);
+    std::string out = "{\"lines\":[";
+    bool first = true;
+    each_line(take_lib_string(js), app_namespaces(d.ctx()), [&](const std::string &line) {
+        if (!first) out.push_back(',');
+        first = false;
+        out += line;
+    });
+    res.send(200, out + "]}");
 }
 
 struct log_stream {
@@ -74,21 +128,16 @@ void on_log_line(const alter_log_line_t *l, void *ud) noexcept {
     // No exception may cross back into the library: out of memory drops this client.
     try {
         s->buf.clear();
-        alter::json::writer w(s->buf);
-        w.begin_object()
-            .field("time_ms", static_cast<long long>(l->time_ms))
-            .field("stream", l->stream == ALTER_STREAM_ERR ? "err" : "out")
-            .field("instance", l->instance)
-            .field("text", std::string_view(l->text, l->len))
-            .end_object();
+        write_line(s->buf, l->app != nullptr ? l->app : "", l->instance != nullptr ? l->instance : "", l->ns,
+                   l->stream == ALTER_STREAM_ERR, l->time_ms, std::string_view(l->text, l->len));
         s->sse.send(s->buf, "log");
     } catch (...) {
         s->sse.abort();
     }
 }
 
-// GET /processes/{name}/logs/stream: live lines as SSE ("log" events, data =
-// {"time_ms","stream","instance","text"}), after an optional backlog from memory (?backlog=N).
+// GET /processes/{name}/logs/stream: live lines as SSE ("log" events, data = a line as
+// write_line makes it), after an optional backlog from memory (?backlog=N).
 void stream_logs(daemon &d, request &req, responder &res) {
     auto name = log_target(req, res);
     if (!name) return;
@@ -108,9 +157,7 @@ void stream_logs(daemon &d, request &req, responder &res) {
     st->sse = res.begin_sse();
     if (!st->sse.is_open()) return; // HEAD, or the client is gone
     if (backlog && *backlog > 0)
-        if (auto doc = alter::net::json_object::parse(recent))
-            if (auto lines = doc->get_raw_array("lines"))
-                for (const auto &line : *lines) st->sse.send(line, "log");
+        each_line(recent, app_namespaces(d.ctx()), [&](const std::string &line) { st->sse.send(line, "log"); });
     auto *holder = new std::shared_ptr<log_stream>(st);
     uint64_t id = 0;
     // The watch takes an app or instance name; NULL is every app.

@@ -2,6 +2,7 @@
 // /api/v1/system/...: health, stats, save/resurrect/shutdown, paths, settings; /api/v1/cron/next.
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -56,6 +57,28 @@ std::string read_text(const std::string &path, bool &exists) {
     return out;
 }
 
+// "web": whether alterd supervises the dashboard (not with --no-web), whether it runs (the pid
+// in the web.json alter-web writes lives) and its address (web.json's, else the configured one).
+void write_web(alter::json::writer &w, const daemon &d) {
+    const auto &o = d.options();
+    bool exists = false, running = false;
+    std::string url;
+    if (o.web)
+        if (auto info = alter::net::json_object::parse(read_text(d.home().dir + "/web.json", exists))) {
+            auto pid = info->get_int_or("pid", 0);
+            auto u = info->get_string_or("url", "");
+            running = pid && *pid > 0 && (::kill(static_cast<pid_t>(*pid), 0) == 0 || errno == EPERM);
+            if (running && u) url = *u;
+        }
+    if (o.web && url.empty() && o.web_port != 0)
+        url = "http://" + (o.web_bind.find(':') != std::string::npos ? "[" + o.web_bind + "]" : o.web_bind) + ":" +
+              std::to_string(o.web_port) + "/";
+    w.key("web").begin_object().field("enabled", o.web).field("running", running).key("url");
+    if (url.empty()) w.null();
+    else w.value(url);
+    w.end_object();
+}
+
 constexpr size_t max_settings = 64 * 1024;
 constexpr uint64_t max_cron_from = 253402300799999; // 9999-12-31T23:59:59.999Z
 
@@ -76,8 +99,9 @@ void add_system_routes(alter::net::router &r, daemon &d) {
             .field("app_count", n.apps)
             .field("process_count", n.instances)
             .field("running_count", n.running)
-            .field("data_dir", d.home().dir)
-            .end_object();
+            .field("data_dir", d.home().dir);
+        write_web(w, d);
+        w.end_object();
         res.send(200, std::move(out));
     });
 

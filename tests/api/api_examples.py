@@ -165,6 +165,7 @@ def run(d, base):
     curl(d, "GET", "/processes/api/logs?grep=ti.k&regex=1&lines=2", full=True,
          title="GET /processes/api/logs?grep=ti.k&regex=1&lines=2")
     curl(d, "GET", "/processes/api/logs/dates", full=True)
+    curl(d, "GET", "/processes/api/logs/files", full=True)
     curl(d, "GET", "/processes/api/logs/stream?backlog=2", stream_for=2.5,
          title="GET /processes/api/logs/stream?backlog=2 (SSE)")
     curl(d, "GET", "/processes/api/logs/download?stream=out", title="GET /processes/api/logs/download?stream=out")
@@ -191,6 +192,8 @@ def run(d, base):
     curl(d, "POST", "/ecosystem", {"content": "[[apps]]\nname = \"web\"\ncommand = \"/bin/sleep\"\nargs = [\"601\"]\n",
                                    "format": "toml"}, full=True, title="POST /ecosystem (content)")
     curl(d, "POST", "/ecosystem/stop", {"path": path}, full=True)
+    curl(d, "POST", "/ecosystem/start", {"path": path}, full=True)
+    curl(d, "POST", "/ecosystem/restart", {"path": path}, full=True)
     curl(d, "POST", "/ecosystem/delete", {"content": "[[apps]]\nname = \"jobs\"\ncommand = \"/bin/sleep\"\n"},
          full=True, title="POST /ecosystem/delete")
     curl(d, "POST", "/config/validate", {"content": "[[apps]]\nname = \"x\"\ncommand = \"/bin/true\"\ncron = \"@daily\"\n",

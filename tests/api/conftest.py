@@ -100,13 +100,23 @@ def read_response(f):
 
 
 def raw_connect(path, timeout=10.0):
+    """Connect to a unix socket; a path over sun_path's 108 bytes goes through its directory
+    (/proc/self/fd/N/NAME), as alter-net's clients do."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
+    dir_fd = None
     try:
-        s.connect(path)
+        if len(path.encode()) >= 108:
+            dir_fd = os.open(os.path.dirname(path), os.O_PATH | os.O_DIRECTORY)
+            s.connect(f"/proc/self/fd/{dir_fd}/{os.path.basename(path)}")
+        else:
+            s.connect(path)
     except OSError:
         s.close()
         raise
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
     return s
 
 

@@ -124,3 +124,24 @@ def _answers(d):
         return True
     except OSError:
         return False
+
+
+def test_long_data_dir_path(make_daemon, base_dir):
+    # <home>/alterd.sock longer than sun_path (108 bytes) used to be "cannot listen ... File name
+    # too long": alterd binds through the directory (/proc/self/fd/N/alterd.sock).
+    home = os.path.join(base_dir, "d" * 60, "e" * 60, "home")
+    assert len(os.path.join(home, "alterd.sock")) > 108
+    os.makedirs(os.path.dirname(home))  # for the daemon's output file, <home>.out
+    d = make_daemon(home)
+    assert stat.S_ISSOCK(os.lstat(d.sock).st_mode) and mode(d.sock) == 0o600
+    assert d.get("/system/health").json()["data_dir"] == home
+    d.create(sleeper("far-away"))
+    d.wait_status("far-away", "running")
+    d.stop()
+    assert not os.path.exists(d.sock)  # removed at shutdown, through the long path
+
+
+def test_health_says_whether_the_dashboard_runs(make_daemon):
+    # The test daemons run with --no-web: nothing serves the dashboard's address.
+    d = make_daemon()
+    assert d.get("/system/health").json()["web"] == {"enabled": False, "running": False, "url": None}

@@ -126,3 +126,27 @@ def test_log_stream_filters_the_stream(daemon):
     finally:
         s.close()
     assert daemon.delete("/processes/two-streams").status == 200
+
+
+LINE_KEYS = ["app", "instance", "namespace", "stream", "time_ms", "text"]
+
+
+def test_log_lines_have_one_shape_everywhere(daemon):
+    # GET logs, the stream's backlog and its live events: the same members, in the same order
+    # (the backlog used to have "app" and the live events not).
+    daemon.create(sh("shaped", TICKER, namespace="shapes", instances=2))
+    wait_for(lambda: len(texts(daemon.get("/processes/shaped/logs"))) >= 4, what="a few ticks")
+    stored = daemon.get("/processes/shaped/logs?lines=4").json()["lines"]
+    connected_ms = time.time() * 1000
+    s = SSEReader(daemon, "/processes/shaped/logs/stream?backlog=4")
+    try:
+        events = wait_for(lambda: (lambda l: l if len(l) >= 10 else None)(s.find(lambda e, d: e == "log")),
+                          what="backlog and live lines")
+    finally:
+        s.close()
+    assert events[0]["time_ms"] < connected_ms < events[-1]["time_ms"]  # both kinds are there
+    for line in stored + events:
+        assert list(line) == LINE_KEYS, line
+        assert line["app"] == "shaped" and line["namespace"] == "shapes" and line["stream"] == "out"
+        assert line["instance"] in ("shaped-0", "shaped-1")
+    assert daemon.delete("/processes/shaped").status == 200
