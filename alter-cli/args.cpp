@@ -110,7 +110,19 @@ bool parse_args(std::string_view cmd, std::span<const std::string> args, std::sp
         const std::string &a = args[i];
         if (a == "--") {
             out.dashdash = true;
-            out.rest.assign(args.begin() + static_cast<ptrdiff_t>(i) + 1, args.end());
+            if (max_positionals == SIZE_MAX) {
+                out.rest.assign(args.begin() + static_cast<ptrdiff_t>(i) + 1, args.end());
+                break;
+            }
+            // A command with a fixed number of arguments: what follows "--" are more of them
+            // ("alter logs -- -odd-name"), never silently dropped ("alter list -- --json").
+            for (++i; i < args.size(); ++i) {
+                if (out.positionals.size() >= max_positionals) {
+                    (void)usage_error(cmd, "unexpected argument '%s'", args[i].c_str());
+                    return false;
+                }
+                out.positionals.push_back(args[i]);
+            }
             break;
         }
         if (a.size() < 2 || a[0] != '-' || (a[1] >= '0' && a[1] <= '9')) {

@@ -44,7 +44,8 @@ using optional_fn = bool (*)(const option &opt, std::string_view next, const par
 
 /// Parse `args` for command `cmd` ("start", "daemon start"). Unknown options and missing values
 /// print a usage error (with a did-you-mean) and return false: the caller exits with 2.
-/// `max_positionals` (SIZE_MAX: any) bounds the positionals; arguments after "--" go to `rest`.
+/// `max_positionals` (SIZE_MAX: any) bounds the positionals. Arguments after "--" go to `rest`
+/// when any number is allowed; otherwise they are positionals too, bounded the same way.
 [[nodiscard]] bool parse_args(std::string_view cmd, std::span<const std::string> args,
                               std::span<const option> opts, parsed_args &out,
                               size_t max_positionals = SIZE_MAX, optional_fn optional = nullptr);

@@ -76,6 +76,7 @@ int cmd_cron(session &s, std::string_view, std::span<const std::string> args) {
     std::string_view cmd = "cron next";
     parsed_args a;
     if (!parse_args(cmd, args.subspan(1), opts, a)) return exit_usage;
+    a.positionals.insert(a.positionals.end(), a.rest.begin(), a.rest.end()); // cron next -- "EXPR"
     if (a.positionals.empty()) return usage_error(cmd, "missing the cron expression (quote it: \"*/5 * * * *\")");
     std::string expr;
     for (const auto &p : a.positionals) expr += (expr.empty() ? "" : " ") + p; // tolerate an unquoted expression

@@ -2,6 +2,7 @@
 // alter daemon start|stop|restart|status|logs.
 #include "commands.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -33,11 +34,6 @@ constexpr option logs_opts[] = {
     {"--lines", 'n', arity::value},
     {"--follow", 'f', arity::none},
 };
-
-void sleep_ms(long ms) {
-    struct timespec ts {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
 
 bool executable(const std::string &p) {
     struct stat st {};
@@ -169,19 +165,73 @@ int start(session &s, const parsed_args &a) {
     return exit_ok;
 }
 
+// How long a shutdown may take: apps are stopped layer by layer (dependents before their deps),
+// each instance within its kill timeout. Read from the daemon before asking it to stop.
+struct stop_budget {
+    int64_t ms = 15000; // never less than this
+    int64_t longest_kill_ms = 0;
+    size_t apps = 0;    // apps with a live process
+};
+
+stop_budget shutdown_budget(session &s) {
+    stop_budget b;
+    jvalue list;
+    alter::net::client_response r;
+    std::string err;
+    if (s.call("GET", "/api/v1/processes", {}, r) != exit_ok || r.status != 200 || !json_parse(r.body, list, err)) return b;
+    std::vector<std::string> live;
+    for (const auto &i : list.list("processes"))
+        if (i.num("pid") > 0 && std::find(live.begin(), live.end(), i.str("app")) == live.end()) live.emplace_back(i.str("app"));
+    // kill_timeout_ms and deps are in each app's spec; the layers are the longest deps chain.
+    std::vector<std::pair<std::string, std::vector<std::string>>> deps;
+    for (const auto &name : live) {
+        jvalue app;
+        if (s.call("GET", session::proc_path(name), {}, r) != exit_ok || r.status != 200 || !json_parse(r.body, app, err)) continue;
+        const jvalue *spec = app.get("spec");
+        if (spec == nullptr) continue;
+        b.longest_kill_ms = std::max(b.longest_kill_ms, spec->num("kill_timeout_ms", 5000));
+        std::vector<std::string> d;
+        for (const auto &x : spec->list("deps"))
+            if (x.is_string()) d.push_back(x.s);
+        deps.emplace_back(name, std::move(d));
+    }
+    b.apps = live.size();
+    // Relaxation, n rounds: a chain's length reaches every app on it (a cycle just stops at n).
+    std::vector<size_t> depth(deps.size(), 1);
+    for (size_t round = 0; round < deps.size(); ++round)
+        for (size_t i = 0; i < deps.size(); ++i)
+            for (const auto &d : deps[i].second)
+                for (size_t j = 0; j < deps.size(); ++j)
+                    if (deps[j].first == d) depth[i] = std::max(depth[i], depth[j] + 1);
+    size_t layers = depth.empty() ? 1 : *std::max_element(depth.begin(), depth.end());
+    b.ms = std::max<int64_t>(b.ms, b.longest_kill_ms * static_cast<int64_t>(layers) + 10000);
+    return b;
+}
+
 // Shut down and wait for the pid to be gone. `quiet`: no output on success (restart).
 int stop(session &s, bool quiet) {
     jvalue health;
     if (!s.probe(health)) return s.not_running();
     int pid = static_cast<int>(health.num("pid"));
+    stop_budget budget = s.remote() ? stop_budget{} : shutdown_budget(s);
     alter::net::client_response r;
     if (int rc = s.api("POST", "/api/v1/system/shutdown", "", r); rc != exit_ok) return rc;
     if (!s.remote()) {
-        int64_t deadline = now_ms() + 15000;
+        int64_t started = now_ms();
+        bool told = false;
         while (pid_alive(pid)) {
-            if (now_ms() > deadline)
-                return s.fail(exit_error, "alterd (pid %d) is still running after 15 s (see %s/daemon.log)", pid,
-                              s.home().c_str());
+            int64_t waited = now_ms() - started;
+            if (waited > budget.ms)
+                return s.fail(exit_error, "alterd (pid %d) is still running after %lld s (see %s/daemon.log)", pid,
+                              static_cast<long long>(waited / 1000), s.home().c_str());
+            if (!told && waited > 3000) {
+                told = true;
+                std::string msg;
+                appendf(msg, "alter: alterd is still stopping %zu app%s (the longest kill timeout is %.1f s; waiting up to %lld s)\n",
+                        budget.apps, budget.apps == 1 ? "" : "s", static_cast<double>(budget.longest_kill_ms) / 1000.0,
+                        static_cast<long long>(budget.ms / 1000));
+                write_err(msg);
+            }
             sleep_ms(20);
         }
     }

@@ -122,7 +122,8 @@ int recent(session &s, const target &t, const query &q, printer &p) {
     std::vector<jvalue> lines;
     std::string raw;
     for (const auto &n : names) {
-        std::string path = session::proc_path(n, "/logs") + "?lines=" + std::to_string(q.lines);
+        // -n 0 prints no line (as tail -n 0); one is asked for all the same, to check the target.
+        std::string path = session::proc_path(n, "/logs") + "?lines=" + std::to_string(std::max<int64_t>(q.lines, 1));
         if (!q.stream.empty()) path += "&stream=" + std::string(q.stream);
         if (q.grep != nullptr) path += "&regex=1&grep=" + alter::net::percent_encode(*q.grep);
         if (q.date != nullptr) path += "&date=" + *q.date;
@@ -131,8 +132,9 @@ int recent(session &s, const target &t, const query &q, printer &p) {
         jvalue doc;
         std::string err;
         if (!json_parse(r.body, doc, err)) return s.fail(exit_error, "unexpected answer from the daemon: %s", err.c_str());
-        raw = std::move(r.body);
-        for (const auto &l : doc.list("lines")) lines.push_back(l);
+        raw = q.lines == 0 ? R"({"lines":[]})" : std::move(r.body);
+        if (q.lines > 0)
+            for (const auto &l : doc.list("lines")) lines.push_back(l);
     }
     if (names.size() > 1) {
         // Merge the apps' lines by time and keep the newest.
@@ -208,9 +210,10 @@ int cmd_logs(session &s, std::string_view cmd, std::span<const std::string> args
     target t = parse_target(a.positionals[0]);
     query q;
     bool follow_mode = a.has(o_follow);
-    // Following, -n is the backlog from memory (0 allowed, alterd keeps 1000 lines per app).
+    // Following, -n is the backlog from memory (alterd keeps 1000 lines per app). 0 is no old
+    // line, as with tail: only new ones with -f, nothing without.
     if (const std::string *v = a.value(o_lines);
-        v != nullptr && !option_int(cmd, "--lines", *v, follow_mode ? 0 : 1, follow_mode ? 1000 : 100000, q.lines))
+        v != nullptr && !option_int(cmd, "--lines", *v, 0, follow_mode ? 1000 : 100000, q.lines))
         return exit_usage;
     if (a.has(o_out) && !a.has(o_err)) q.stream = "out";
     if (a.has(o_err) && !a.has(o_out)) q.stream = "err";

@@ -3,8 +3,10 @@
 // client: the daemon's cwd is "/" and its PATH may differ from the user's.
 #include "commands.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,6 +70,49 @@ constexpr str_field str_fields[] = {
     {o_namespace, "namespace"}, {o_autorestart, "restart"}, {o_type, "type"}, {o_cron, "cron"},
     {o_overlap, "overlap"},     {o_user, "user"},           {o_group, "group"},
 };
+
+// The values alterd accepts for the enumerated fields (libalter/src/spec.cpp), checked here so
+// that a typo is a usage error (exit 2) before anything is sent; the first `shown` are listed.
+struct choice_field {
+    int opt;
+    std::span<const std::string_view> values;
+    size_t shown;
+};
+constexpr std::string_view restart_values[] = {"always", "on-failure", "never", "on_failure", "unless-stopped", "no"};
+constexpr std::string_view type_values[] = {"daemon", "once", "cron"};
+constexpr std::string_view overlap_values[] = {"skip", "allow", "replace"};
+constexpr choice_field choice_fields[] = {
+    {o_autorestart, restart_values, 3}, {o_type, type_values, 3}, {o_overlap, overlap_values, 3}};
+
+bool check_choices(std::string_view cmd, const parsed_args &a) {
+    for (const auto &f : choice_fields) {
+        const std::string *v = a.value(static_cast<size_t>(f.opt));
+        if (v == nullptr || std::find(f.values.begin(), f.values.end(), *v) != f.values.end()) continue;
+        std::string list;
+        for (size_t i = 0; i < f.shown; ++i) list += std::string(i == 0 ? "" : i + 1 == f.shown ? " or " : ", ") + std::string(f.values[i]);
+        std::string_view hint = did_you_mean(*v, f.values.first(f.shown));
+        std::string name(opts[f.opt].name);
+        (void)usage_error(cmd, "%s: expected %s (got '%s')%s%.*s%s", name.c_str(), list.c_str(), v->c_str(),
+                          hint.empty() ? "" : " (did you mean '", static_cast<int>(hint.size()), hint.data(), hint.empty() ? "" : "'?)");
+        return false;
+    }
+    // A signal: 1-64, or a name the C library knows, with or without SIG, in any case.
+    if (const std::string *v = a.value(o_stop_signal)) {
+        int64_t n = 0;
+        std::string up;
+        for (char c : *v) up.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+        std::string_view name(up);
+        if (name.rfind("SIG", 0) == 0) name.remove_prefix(3);
+        bool ok = parse_int(*v, 1, 64, n);
+        for (int sig = 1; sig <= 64 && !ok; ++sig)
+            if (const char *abbrev = sigabbrev_np(sig); abbrev != nullptr && name == abbrev) ok = true;
+        if (!ok) {
+            (void)usage_error(cmd, "--stop-signal: expected a signal such as SIGTERM, INT or 15 (got '%s')", v->c_str());
+            return false;
+        }
+    }
+    return true;
+}
 
 // Take trailing --name/--cwd/--namespace after "--" (README style: 'node -- server.js --name api')
 // unless that option was given before the "--".
@@ -171,6 +216,7 @@ int start_command(session &s, parsed_args &a) {
         if (const std::string *v = a.value(static_cast<size_t>(int_fields[i].opt)))
             if (!option_int(cmd, opts[int_fields[i].opt].name, *v, int_fields[i].min, int_fields[i].max, ints[i])) return exit_usage;
     if (a.has(o_autorestart) && a.has(o_no_autorestart)) return usage_error(cmd, "--autorestart and --no-autorestart exclude each other");
+    if (!check_choices(cmd, a)) return exit_usage;
     std::vector<std::pair<std::string, std::string>> env;
     for (const auto &e : a.values(o_env)) {
         size_t eq = e.find('=');
@@ -216,6 +262,33 @@ int start_command(session &s, parsed_args &a) {
     return check_errors(s, app);
 }
 
+// Apps of `file` whose name exists in another namespace: an ecosystem file updates apps by
+// name, so applying it moves them. Returns "name (namespace OLD → NEW)" for each, to say so.
+// (A remote daemon gets the file's content from cmd_ecosystem_apply; this check is local only.)
+std::vector<std::string> namespace_moves(session &s, const std::string &file) {
+    std::vector<std::string> moves;
+    if (s.remote()) return moves;
+    std::string body;
+    alter::json::writer w(body);
+    w.begin_object().field("path", absolute_path(file, current_dir())).end_object();
+    alter::net::client_response r;
+    jvalue parsed, list;
+    std::string err;
+    if (s.call("POST", "/api/v1/config/validate", body, r) != exit_ok || r.status != 200 || !json_parse(r.body, parsed, err))
+        return moves; // cmd_ecosystem_apply reports the error
+    if (s.call("GET", "/api/v1/processes", {}, r) != exit_ok || r.status != 200 || !json_parse(r.body, list, err)) return moves;
+    for (const auto &app : parsed.list("apps")) {
+        std::string_view to = app.str("namespace", "default");
+        for (const auto &i : list.list("processes"))
+            if (i.str("app") == app.str("name") && i.str("namespace") != to) {
+                moves.push_back(std::string(app.str("name")) + " (namespace " + std::string(i.str("namespace")) + " → " +
+                                std::string(to) + ")");
+                break;
+            }
+    }
+    return moves;
+}
+
 } // namespace
 
 int cmd_ecosystem_apply(session &s, const std::string &file); // cmd_ecosystem.cpp
@@ -232,7 +305,11 @@ int cmd_start(session &s, std::string_view cmd, std::span<const std::string> arg
     bool plain = a.positionals.size() == 1 && !a.dashdash && a.opts.empty();
     if (looks_like_ecosystem(first)) {
         if (!plain) return usage_error(cmd, "options and arguments do not apply to an ecosystem file (%s)", first.c_str());
-        return cmd_ecosystem_apply(s, first);
+        auto moves = namespace_moves(s, first);
+        int rc = cmd_ecosystem_apply(s, first);
+        if (rc == exit_ok)
+            for (const auto &m : moves) s.warn("updated %s: ecosystem files match apps by name, in any namespace", m.c_str());
+        return rc;
     }
     if (plain && (first == "all" || first.rfind("ns:", 0) == 0)) return run_action(s, "start", parse_target(first));
     if (plain && first.find('/') == std::string::npos && first.find(' ') == std::string::npos) {
@@ -240,6 +317,8 @@ int cmd_start(session &s, std::string_view cmd, std::span<const std::string> arg
         if (int rc = s.call("GET", session::proc_path(first), {}, r); rc != exit_ok) return rc;
         if (r.status == 200) return run_action(s, "start", parse_target(first));
     }
+    // "alter start nosuch.toml": a typo, not a command (it would be added as an errored app).
+    if (std::string problem; missing_ecosystem_file(first, problem)) return s.fail(exit_error, "%s", problem.c_str());
     return start_command(s, a);
 }
 

@@ -128,6 +128,28 @@ std::string read_setup_code(const std::string &home) {
     return code;
 }
 
+// The daemon's "web" (GET /system/health): off with --no-web; alter-web is started in the
+// background, so give a just started one a moment. Sets `url` when the daemon knows it.
+int check_web(session &s, jvalue &health, std::string &url) {
+    for (int64_t deadline = now_ms() + 3000;;) {
+        const jvalue *web = health.get("web");
+        if (web == nullptr) return exit_ok; // an older daemon does not say
+        if (!web->flag("enabled")) {
+            int rc = s.fail(exit_error, "the dashboard is off (the daemon was started with --no-web)");
+            write_err("  hint: restart it with the dashboard: " + s.self_cmd() + " daemon restart\n");
+            return rc;
+        }
+        if (web->flag("running")) {
+            url = web->str("url");
+            return exit_ok;
+        }
+        if (now_ms() > deadline)
+            return s.fail(exit_error, "the dashboard is not running (see %s daemon logs)", s.self_cmd().c_str());
+        sleep_ms(50);
+        if (!s.probe(health)) return s.not_running();
+    }
+}
+
 } // namespace
 
 int cmd_web(session &s, std::string_view cmd, std::span<const std::string> args) {
@@ -137,8 +159,13 @@ int cmd_web(session &s, std::string_view cmd, std::span<const std::string> args)
     if (s.remote()) {
         url = s.server;
     } else {
-        if (jvalue h; std::getenv("ALTER_WEB_URL") == nullptr && !s.probe(h)) return s.not_running();
-        url = s.web_url();
+        const char *env_url = std::getenv("ALTER_WEB_URL");
+        if (env_url == nullptr || *env_url == '\0') {
+            jvalue h;
+            if (!s.probe(h)) return s.not_running();
+            if (int rc = check_web(s, h, url); rc != exit_ok) return rc;
+        }
+        if (url.empty()) url = s.web_url();
         setup_code = read_setup_code(s.home());
     }
     if (s.json) {

@@ -43,7 +43,7 @@ A <target> is an app name, an instance name (web-0), 'all', or 'ns:NAMESPACE'.
 Global options (anywhere before a '--'):
   --json          print the API's JSON answer instead of text
   --home DIR      data dir (default: $ALTER_HOME, else ~/.alter-pm2)
-  --no-color      no colours (also NO_COLOR; never coloured when not a terminal)
+  --no-color      no colours (also a non-empty NO_COLOR; never coloured when not a terminal)
   --server URL    talk to a remote alter-web (http://host:port) instead of the local daemon
   --token TOKEN   API token for --server (default: $ALTER_TOKEN)
   -h, --help      help; 'alter <command> --help' for a command
@@ -103,7 +103,9 @@ Examples:
 constexpr std::string_view daemon_stop_help = R"(Usage: alter daemon stop
 
 Ask alterd to shut down: the app list is saved, every app is stopped (stop signal, then SIGKILL
-after its kill timeout), then alterd exits. Waits up to 15 s for it to be gone.
+after its kill timeout; dependents before the apps they depend on), then alterd exits. Waits
+for it to be gone as long as that can take: at least 15 s, else the longest kill timeout times
+the layers of deps, plus 10 s (read from alterd first); says so after 3 s.
 Exit 3 if it was not running.
 
 Example:
@@ -157,7 +159,9 @@ updated with the options given and started ("updated"). The table of its instanc
              executable runs with node/python3/bash/ruby/perl/php. A quoted "go run main.go"
              is split into words. Arguments may also follow the command before the '--'.
   <file>     *.toml, *.json, *.yaml, *.yml, Procfile, ecosystem.config.json, supervisord
-             *.ini/*.conf: adds, updates and starts every app of the file.
+             *.ini/*.conf: adds, updates and starts every app of the file. Apps are matched
+             by name: one of that name in another namespace moves (alter says so). A missing
+             file is an error (exit 1), never a command.
   <target>   an existing app, instance, 'all' or 'ns:NAMESPACE': start it.
 
 Options:
@@ -250,7 +254,8 @@ constexpr std::string_view logs_help = R"(Usage: alter logs <target> [options]
 Print an app's recent output as 'time instance | text' lines (stderr in red).
 
 Options:
-  -n, --lines N        how many lines (default 50; 0-100000)
+  -n, --lines N        how many old lines (default 50; 0-100000; with -f 0-1000, from
+                       alterd's memory). 0 prints none: with -f only new lines come
   -f, --follow         keep printing new lines (Ctrl-C to stop)
   --out                stdout only
   --err                stderr only
@@ -315,7 +320,9 @@ Example:
 constexpr std::string_view web_help = R"(Usage: alter web
 
 Print the dashboard's address (http://127.0.0.1:2999/, or $ALTER_WEB_URL) and open it in a
-browser with xdg-open when a display is available (DISPLAY or WAYLAND_DISPLAY).
+browser with xdg-open when a display is available (DISPLAY or WAYLAND_DISPLAY). While no
+password is set, also prints the one-time setup code. Exit 1 if the daemon runs without the
+dashboard (alter daemon start --no-web), 3 if it is not running.
 
 Example:
   alter web

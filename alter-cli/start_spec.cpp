@@ -172,16 +172,27 @@ std::vector<std::string> split_words(std::string_view s) {
     return out;
 }
 
-bool looks_like_ecosystem(const std::string &path) {
-    if (!is_file(path)) return false;
+bool ecosystem_name(std::string_view path) {
     std::string_view base = base_name(path);
     std::string lb = lower(base);
     for (std::string_view ext : {".toml", ".json", ".json5", ".yaml", ".yml", ".procfile"})
         if (ends_with(lb, ext)) return true;
     if (base.rfind("Procfile", 0) == 0 || lb == "procfile") return true;
-    if ((lb.rfind("ecosystem", 0) == 0 || lb.rfind("pm2", 0) == 0) &&
-        (ends_with(lb, ".js") || ends_with(lb, ".cjs") || ends_with(lb, ".mjs")))
-        return true;
+    return (lb.rfind("ecosystem", 0) == 0 || lb.rfind("pm2", 0) == 0) &&
+           (ends_with(lb, ".js") || ends_with(lb, ".cjs") || ends_with(lb, ".mjs"));
+}
+
+bool missing_ecosystem_file(const std::string &path, std::string &problem) {
+    if (!ecosystem_name(path) || is_file(path)) return false;
+    struct stat st {};
+    problem = ::stat(path.c_str(), &st) == 0 ? path + " is not a file" : "no such file: " + path;
+    return true;
+}
+
+bool looks_like_ecosystem(const std::string &path) {
+    if (!is_file(path)) return false;
+    if (ecosystem_name(path)) return true;
+    std::string lb = lower(base_name(path));
     if (ends_with(lb, ".ini") || ends_with(lb, ".conf")) {
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return false;

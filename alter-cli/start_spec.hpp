@@ -27,6 +27,12 @@ struct resolved_command {
 /// True if `path` names an existing file alter reads as an ecosystem file (*.toml, *.json,
 /// *.yaml, *.yml, Procfile*, ecosystem*.js (for its conversion hint), supervisord *.ini/*.conf).
 [[nodiscard]] bool looks_like_ecosystem(const std::string &path);
+/// True if `path` is named like an ecosystem file (the same names, except *.ini/*.conf, which
+/// are told by their content).
+[[nodiscard]] bool ecosystem_name(std::string_view path);
+/// True if `path` is named like an ecosystem file but no such regular file exists; `problem`
+/// then says so ("no such file: x.toml"). Such a word is never a command to add.
+[[nodiscard]] bool missing_ecosystem_file(const std::string &path, std::string &problem);
 
 /// Resolve `word` (+ `args`) for an app whose cwd is `cwd_opt` (empty: the current directory).
 /// `local`: the daemon runs on this host, so paths can be checked. Returns false with

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "term.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +12,8 @@ namespace alter::cli {
 
 bool want_color(int fd, bool no_color_flag) noexcept {
     if (no_color_flag) return false;
-    if (std::getenv("NO_COLOR") != nullptr) return false; // no-color.org: any value, even empty
+    // no-color.org: set and not empty (NO_COLOR= is how a user unsets it in a shell script)
+    if (const char *nc = std::getenv("NO_COLOR"); nc != nullptr && *nc != '\0') return false;
     const char *term = std::getenv("TERM");
     if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
     return ::isatty(fd) == 1;
@@ -159,6 +161,11 @@ int64_t now_ms() noexcept {
     struct timespec ts {};
     clock_gettime(CLOCK_REALTIME, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sleep_ms(int64_t ms) noexcept {
+    struct timespec ts {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
 style status_style(std::string_view st) noexcept {

@@ -14,7 +14,7 @@ namespace alter::cli {
 /// SGR styles. Empty when colour is off.
 enum class style : uint8_t { none, bold, dim, red, green, yellow, blue, cyan, gray, bold_red };
 
-/// Colour is used on a terminal only: never with --no-color, NO_COLOR (any value), TERM=dumb,
+/// Colour is used on a terminal only: never with --no-color, a non-empty NO_COLOR, TERM=dumb,
 /// or when the stream is not a tty.
 [[nodiscard]] bool want_color(int fd, bool no_color_flag) noexcept;
 
@@ -44,6 +44,8 @@ void write_err(std::string_view text);
 [[nodiscard]] std::string iso_time(int64_t ms);
 /// Current unix time in ms.
 [[nodiscard]] int64_t now_ms() noexcept;
+/// Sleep `ms` milliseconds (a signal does not cut it short).
+void sleep_ms(int64_t ms) noexcept;
 
 /// The style of an instance status in tables (running green, errored red, ...).
 [[nodiscard]] style status_style(std::string_view status) noexcept;

@@ -53,9 +53,9 @@ def test_default_names_and_resolution(daemon):
 
 def test_start_errors(daemon):
     cli = daemon
-    p = cli.run("start", "sleep", "--autorestart", "sometimes", "--", "1", check=1)
-    assert "error: restart: expected one of always, on-failure, never" in p.stderr
-    assert "(got 'sometimes')" in p.stderr
+    # Enumerated values are usage errors now, caught before the daemon is asked (test_offline).
+    p = cli.run("start", "sleep", "--autorestart", "sometimes", "--", "1", check=2)
+    assert "--autorestart: expected always, on-failure or never (got 'sometimes')" in p.stderr
     p = cli.run("start", "./missing.sh", check=1)
     assert "no such file" in p.stderr
     p = cli.run("start", "sleep", "--cwd", "/does/not/exist", check=1)
@@ -63,8 +63,9 @@ def test_start_errors(daemon):
     p = cli.run("start", "no-such-command-xyz", check=1)
     assert "not in your PATH" in p.stderr and "command not found" in p.stderr
     assert cli.status("no-such-command-xyz") == "errored"
-    p = cli.run("start", "sleep", "--type", "weekly", "--name", "t", check=1)
-    assert "type" in p.stderr
+    p = cli.run("start", "sleep", "--type", "weekly", "--name", "t", check=2)
+    assert "--type" in p.stderr
+    assert cli.status("t") is None
 
 
 def test_every_start_flag(daemon):
@@ -207,7 +208,8 @@ def test_json_everywhere(daemon):
     assert cli.json("flush")["ok"] is True
     assert cli.json("daemon", "status")["status"] == "ok"
     assert cli.json("version")["alterd"]
-    assert cli.json("web") == {"url": "http://127.0.0.1:2999/"}
+    p = cli.run("--json", "web", check=1)  # the daemon runs with --no-web
+    assert "the dashboard is off" in json.loads(p.stdout)["error"]["message"]
     assert cli.json("disable", "j")["instances"][0]["status"] in ("disabled", "stopping")
     p = cli.run("--json", "stop", "nope", check=1)
     assert json.loads(p.stdout)["error"]["code"] == "not_found"

@@ -4,8 +4,9 @@ import json
 import os
 import signal
 import subprocess
+import time
 
-from conftest import ALTER, wait_for
+from conftest import ALTER, Cli, wait_for
 from test_quickstart import read_until
 
 
@@ -114,3 +115,39 @@ def test_daemon_usage_errors(cli):
 def test_missing_alterd(cli):
     p = cli.run("daemon", "start", env={"ALTERD_BIN": "/nonexistent/alterd"}, check=1)
     assert "cannot find alterd" in p.stderr
+
+
+def test_stop_waits_as_long_as_the_kill_timeouts_need(daemon):
+    # An app that ignores SIGTERM with a 17 s kill timeout: alterd needs 17 s to stop. alter used
+    # to give up after 15 s (exit 1) while alterd went on stopping.
+    cli = daemon
+    cli.ok("start", "sh", "--name", "stubborn", "--kill-timeout", "17000", "--",
+           "-c", "trap '' TERM; echo ready; while :; do sleep 1; done")
+    wait_for(lambda: "ready" in cli.ok("logs", "stubborn").stdout, 10, "the trap to be set")
+    t0 = time.monotonic()
+    p = cli.run("daemon", "stop", timeout=60, check=0)
+    assert time.monotonic() - t0 > 15
+    assert p.stdout.startswith("alter daemon stopped (pid ")
+    assert "alterd is still stopping 1 app (the longest kill timeout is 17.0 s; waiting up to 27 s)" in p.stderr
+
+
+def test_long_data_dir_path(cli, workdir):
+    # <home>/alterd.sock over sun_path's 108 bytes: "cannot listen ... File name too long" before.
+    home = os.path.join(workdir, "h" * 70, "i" * 40)
+    assert len(os.path.join(home, "alterd.sock")) > 108
+    far = Cli(home, cli.cwd)
+    p = far.ok("daemon", "start", "--no-web")
+    assert f"data dir {home})" in p.stdout
+    try:
+        far.ok("start", "sh", "--name", "far", "--", "-c", "echo hello from afar; sleep 100")
+        wait_for(lambda: "hello from afar" in far.ok("logs", "far").stdout, 10, "the app's output")
+        follow = far.popen("logs", "far", "-f", "-n", "1")
+        try:
+            assert "hello from afar" in read_until(follow, lambda t: "afar" in t)
+        finally:
+            follow.kill()
+            follow.wait()
+        assert far.json("daemon", "status")["data_dir"] == home
+    finally:
+        far.ok("daemon", "stop")
+    far.run("daemon", "status", check=3)

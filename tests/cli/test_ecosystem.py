@@ -85,3 +85,38 @@ def test_other_formats_and_warnings(daemon):
     assert "1 added (pm2app)" in p.stdout
     assert "warning:" in p.stderr and "deploy" in p.stderr
     cli.wait_status("pm2app", "running")
+
+
+def test_start_missing_ecosystem_file_adds_nothing(daemon):
+    # "alter start nosuch.toml" used to add (and save) an errored app named "nosuch".
+    cli = daemon
+    for name in ("nosuch.toml", "nosuch.json", "sub/nosuch.yaml", "x.yml", "Procfile", "ecosystem.config.js"):
+        p = cli.run("start", name, check=1)
+        assert f"error: no such file: {name}" in p.stderr, p.stderr
+    os.mkdir(os.path.join(cli.cwd, "dir.toml"))
+    assert "dir.toml is not a file" in cli.run("start", "dir.toml", check=1).stderr
+    p = cli.run("--json", "start", "nosuch.toml", check=1)
+    assert json.loads(p.stdout)["error"]["message"] == "no such file: nosuch.toml"
+    assert cli.processes() == []
+    cli.ok("save")
+    with open(os.path.join(cli.home, "state.json")) as f:
+        assert "nosuch" not in f.read()
+    # An app whose name looks like a file is still started by its name.
+    cli.ok("start", "sleep", "--name", "jobs.json", "--no-start", "--", "100")
+    cli.ok("start", "jobs.json")
+    cli.wait_status("jobs.json", "running")
+
+
+def test_update_that_moves_an_app_to_another_namespace_says_so(daemon):
+    # README's quick start once replaced the user's 3-instance 'worker' (namespace default) with
+    # the demo's 'worker' (namespace demo) without a word. Apps are matched by name, as PM2 does;
+    # the move is reported.
+    cli = daemon
+    cli.ok("start", "sleep", "--name", "worker", "--instances", "3", "--", "100")
+    write(cli, "alter.toml", ECO)
+    p = cli.ok("start", "alter.toml")
+    assert "1 added (api); 1 updated (worker); 0 unchanged" in p.stdout
+    assert "warning: updated worker (namespace default \u2192 eco)" in p.stderr
+    assert {i["name"]: i["namespace"] for i in cli.processes()} == {"api": "eco", "worker": "eco"}
+    p = cli.ok("start", "alter.toml")
+    assert "namespace" not in p.stderr

@@ -121,4 +121,36 @@ def test_logs_errors(daemon):
     p = cli.run("logs", "ghost", "-f", check=1)
     assert "no such app" in p.stderr
     cli.run("logs", check=2)
-    cli.run("logs", "x", "-n", "0", check=2)
+    cli.run("logs", "x", "-n", "-1", check=2)
+    cli.run("logs", "x", "-n", "100001", check=2)
+    cli.run("logs", "x", "-f", "-n", "1001", check=2)
+    p = cli.run("logs", "ghost", "-n", "0", check=1)  # the target is checked all the same
+    assert "no such app" in p.stderr
+
+
+def test_zero_lines(daemon):
+    # -n 0 is no old line, as with tail: nothing without -f (it used to be a usage error),
+    # only new lines with -f.
+    cli = daemon
+    spew(cli)
+    assert cli.ok("logs", "spew", "-n", "0").stdout == ""
+    assert cli.json("logs", "spew", "-n", "0") == {"lines": []}
+
+
+LINE_KEYS = ["app", "instance", "namespace", "stream", "time_ms", "text"]
+
+
+def test_json_lines_have_one_shape(daemon):
+    # Stored lines, the backlog and live lines of -f: the same members in the same order.
+    cli = daemon
+    spew(cli, "shape", "--namespace", "grp")
+    stored = cli.json("logs", "shape", "-n", "3")["lines"]
+    f = cli.popen("--json", "logs", "shape", "-f", "-n", "3")
+    try:
+        followed = [json.loads(l) for l in read_until(f, lambda t: t.count("\n") >= 10).splitlines()[:10]]
+    finally:
+        f.kill()
+        f.wait()
+    for line in stored + followed:
+        assert list(line) == LINE_KEYS, line
+        assert (line["app"], line["instance"], line["namespace"]) == ("shape", "shape", "grp")

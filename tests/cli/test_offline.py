@@ -91,6 +91,34 @@ def test_missing_values_and_bad_numbers(cli):
     cli.run("--server", "ftp://x", "list", check=2)
 
 
+def test_enumerated_flags_are_usage_errors(cli):
+    # Checked while parsing, before the daemon is asked: exit 2 (this used to be the daemon's
+    # 422, exit 1), here without a daemon at all.
+    p = cli.run("start", "sleep", "--autorestart", "sometimes", check=2)
+    assert "--autorestart: expected always, on-failure or never (got 'sometimes')" in p.stderr
+    assert "did you mean 'always'" in cli.run("start", "sleep", "--autorestart", "alway", check=2).stderr
+    assert "--type: expected daemon, once or cron" in cli.run("start", "sleep", "--type", "forever", check=2).stderr
+    assert "--overlap: expected skip, allow or replace" in cli.run("start", "sleep", "--overlap", "queue", check=2).stderr
+    for sig in ("SIGFOO", "0", "65", "-1", ""):
+        assert "--stop-signal: expected a signal" in cli.run("start", "sleep", "--stop-signal", sig, check=2).stderr
+    # What alterd accepts passes (and then finds no daemon: exit 3).
+    for flags in (["--autorestart", "unless-stopped"], ["--autorestart", "on_failure"], ["--type", "once"],
+                  ["--overlap", "replace"], ["--stop-signal", "sigint"], ["--stop-signal", "USR1"],
+                  ["--stop-signal", "hup"], ["--stop-signal", "9"]):
+        cli.run("start", "sleep", *flags, "--", "1", check=3)
+
+
+def test_arguments_after_dashdash_are_not_dropped(cli):
+    p = cli.run("list", "--", "--json", check=2)
+    assert "unexpected argument '--json'" in p.stderr
+    cli.run("stop", "a", "--", "b", check=2)
+    cli.run("daemon", "status", "--", "x", check=2)
+    cli.run("web", "--", "x", check=2)
+    p = cli.run("logs", "--", "-odd-name", check=3)  # the one argument: a target (no daemon here)
+    assert "not running" in p.stderr
+    assert len(cli.ok("cron", "next", "-n", "1", "--", "0 3 * * *").stdout.splitlines()) == 2
+
+
 @pytest.mark.parametrize("args", [
     ["list"], ["ls"], ["describe", "x"], ["logs", "x"], ["logs", "x", "-f"], ["stop", "x"],
     ["restart", "all"], ["delete", "x"], ["reset", "x"], ["enable", "x"], ["disable", "x"],
@@ -185,7 +213,7 @@ def test_ecosystem_check(cli):
     assert [a["name"] for a in parsed["apps"]] == ["api", "worker"]
     assert os.path.normpath(parsed["apps"][0]["cwd"]) == cli.cwd
     p = cli.run("ecosystem", "check", "bad.toml", check=1)
-    assert "bad.toml:4:10: error: apps[0].restat: unknown field" in p.stderr
+    assert "bad.toml:4:1: error: apps[0] (api): restat: unknown field" in p.stderr  # at the key
     assert "hint: did you mean 'restart'?" in p.stderr
     p = cli.run("--json", "ecosystem", "check", "bad.toml", check=1)
     assert json.loads(p.stdout)["error"]["line"] == 4
@@ -229,6 +257,8 @@ def test_color_only_on_a_terminal(cli):
     assert "\x1b[" in _run_in_pty(argv, env)
     assert "\x1b[" not in _run_in_pty(argv[:-2] + ["--no-color", "daemon", "status"], env)
     assert "\x1b[" not in _run_in_pty(argv, dict(env, NO_COLOR="1"))
+    # no-color.org: only a non-empty NO_COLOR turns colours off.
+    assert "\x1b[" in _run_in_pty(argv, dict(env, NO_COLOR=""))
 
 
 COMPLETION = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),

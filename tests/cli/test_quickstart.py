@@ -118,8 +118,9 @@ def test_quick_start(daemon):
     assert "deleted api" in p.stdout
     assert cli.instance("api") is None
 
-    # 6. The dashboard's address (no dashboard with --no-web: the default is printed).
-    assert cli.ok("web").stdout == "http://127.0.0.1:2999/\n"
+    # 6. The dashboard's address. This daemon runs with --no-web: nothing serves it.
+    p = cli.run("web", check=1)
+    assert p.stdout == "" and "the dashboard is off (the daemon was started with --no-web)" in p.stderr
     assert cli.ok("web", env={"ALTER_WEB_URL": "http://example:1/"}).stdout == "http://example:1/\n"
 
 
@@ -132,7 +133,15 @@ def test_dashboard_url_from_web_json(cli):
     try:
         assert "dashboard: http://127.0.0.1:" in p.stdout
         wait_for(lambda: os.path.exists(os.path.join(cli.home, "web.json")), 10, "web.json")
-        url = cli.ok("web").stdout.strip()
+        out = cli.ok("web").stdout
+        url = out.splitlines()[0]
         assert url.startswith("http://127.0.0.1:") and not url.endswith(":2999/")
+        web = cli.json("daemon", "status")["web"]
+        assert web == {"enabled": True, "running": True, "url": url}
+        # No password yet: the one-time setup code alter-web wrote is shown too.
+        with open(os.path.join(cli.home, "web-setup-code")) as f:
+            code = f.read().strip()
+        assert code and f"enter the one-time setup code {code}" in out
+        assert cli.json("web") == {"url": url, "setup_code": code}
     finally:
         cli.run("daemon", "stop")
