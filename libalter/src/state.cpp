@@ -150,8 +150,7 @@ result<int> supervisor::load_state(const std::string &path) {
     }
     std::vector<app_spec> specs;
     for (const auto &e : entries) specs.push_back(e.spec);
-    for (const auto &s : specs)
-        if (auto st = check_deps(s, &specs); !st) return std::move(st).err();
+    if (auto st = check_deps(specs); !st) return std::move(st).err();
     int count = 0;
     for (auto &e : entries) {
         app *a = find_app(e.spec.name);
@@ -160,8 +159,7 @@ result<int> supervisor::load_state(const std::string &path) {
             a = apps_.back().get();
             emit_app_event(ALTER_EVENT_ADDED, *a, "restored");
         } else if (!(a->spec() == e.spec)) {
-            auto r = update(e.spec.name, spec_to_value(e.spec));
-            if (!r) return std::move(r).err();
+            (void)replace_spec(*a, e.spec); // checked with the whole state above
         }
         if (a->runs.empty()) a->runs = std::move(e.runs);
         if (!a->runs.empty()) a->last_run_ms = a->runs.back().start_ms;
