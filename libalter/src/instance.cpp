@@ -375,12 +375,9 @@ void instance::do_spawn(const char *reason) {
 
     spawn_request req;
     if (!spec.user.empty() || !spec.group.empty()) {
-        if (::geteuid() != 0)
-            return fail("cannot run as user '" + spec.user + (spec.group.empty() ? "" : "' / group '" + spec.group) +
-                        "': the supervisor is not running as root");
-        auto ids = lookup_user(spec.user, spec.group);
+        auto ids = lookup_user(spec.user, spec.group); // not root: only its own ids
         if (!ids) return fail(ids.err().message);
-        req.set_ids = true;
+        req.set_ids = ids->change;
         req.uid = ids->uid;
         req.gid = ids->gid;
         req.groups = ids->groups;

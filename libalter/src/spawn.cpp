@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <grp.h>
+#include <optional>
 #include <pwd.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -222,44 +223,93 @@ result<std::string> resolve_command(const std::string &command, const std::strin
     return error(first_err, "command not found: '" + command + "' (searched PATH=" + path + ")");
 }
 
+namespace {
+
+bool all_digits(const std::string &s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// 0..2^32-2 (-1 is "no change" to setuid/setgid).
+bool parse_id(const std::string &s, uint32_t &out) {
+    if (!all_digits(s) || s.size() > 10) return false;
+    unsigned long long v = std::stoull(s);
+    if (v >= 0xffffffffull) return false;
+    out = static_cast<uint32_t>(v);
+    return true;
+}
+
+// The passwd or group entry named by `key` (a number looks up the id; `number` then holds it).
+template <class E, class Id>
+E *find_entry(const std::string &key, E &e, std::vector<char> &buf, int (*by_id)(Id, E *, char *, size_t, E **),
+              int (*by_name)(const char *, E *, char *, size_t, E **), std::optional<uint32_t> &number) {
+    E *res = nullptr;
+    uint32_t n = 0;
+    if (parse_id(key, n)) {
+        number = n;
+        by_id(static_cast<Id>(n), &e, buf.data(), buf.size(), &res);
+    } else {
+        by_name(key.c_str(), &e, buf.data(), buf.size(), &res);
+    }
+    return res;
+}
+
+} // namespace
+
 result<user_ids> lookup_user(const std::string &user, const std::string &group) {
     user_ids ids;
+    ids.uid = ::geteuid();
+    ids.gid = ::getegid();
     std::vector<char> buf(16384);
+    bool have_passwd = false;
     if (!user.empty()) {
-        struct passwd pw {}, *res = nullptr;
-        int r = 0;
-        bool numeric = user.find_first_not_of("0123456789") == std::string::npos;
-        if (numeric) r = ::getpwuid_r(static_cast<uid_t>(std::stoul(user)), &pw, buf.data(), buf.size(), &res);
-        else r = ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &res);
-        if (r != 0 || res == nullptr) return error(ALTER_ENOENT, "unknown user '" + user + "'");
-        ids.uid = pw.pw_uid;
-        ids.gid = pw.pw_gid;
-        ids.name = pw.pw_name;
-        ids.home = pw.pw_dir != nullptr ? pw.pw_dir : "/";
-        ids.shell = pw.pw_shell != nullptr ? pw.pw_shell : "";
+        struct passwd pw {};
+        std::optional<uint32_t> number;
+        if (find_entry(user, pw, buf, ::getpwuid_r, ::getpwnam_r, number) != nullptr) {
+            have_passwd = true;
+            ids.uid = pw.pw_uid;
+            ids.gid = pw.pw_gid;
+            ids.name = pw.pw_name;
+            ids.home = pw.pw_dir != nullptr && pw.pw_dir[0] != 0 ? pw.pw_dir : "/";
+            ids.shell = pw.pw_shell != nullptr ? pw.pw_shell : "";
+        } else if (number) {
+            // A uid without a passwd entry (containers, systemd's numeric User=): its own
+            // number as group unless `group` says otherwise, no supplementary groups.
+            ids.uid = static_cast<uid_t>(*number);
+            ids.gid = static_cast<gid_t>(*number);
+            ids.name = user;
+            ids.home = "/";
+        } else {
+            return error(ALTER_ENOENT, "unknown user '" + user + "'");
+        }
+    }
+    if (!group.empty()) {
+        struct group gr {};
+        std::optional<uint32_t> number;
+        if (find_entry(group, gr, buf, ::getgrgid_r, ::getgrnam_r, number) != nullptr) ids.gid = gr.gr_gid;
+        else if (number) ids.gid = static_cast<gid_t>(*number);
+        else return error(ALTER_ENOENT, "unknown group '" + group + "'");
+    }
+    // Supplementary groups as initgroups(user, gid) sets them (what systemd does for User= and
+    // Group=): the groups that list the user in /etc/group, plus gid. With an explicit group the
+    // user's passwd group is only kept if /etc/group lists the user in it.
+    if (have_passwd) {
         int n = 64;
         std::vector<gid_t> groups(static_cast<size_t>(n));
-        if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) {
+        if (::getgrouplist(ids.name.c_str(), ids.gid, groups.data(), &n) < 0) {
             groups.resize(static_cast<size_t>(n));
-            ::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n);
+            if (::getgrouplist(ids.name.c_str(), ids.gid, groups.data(), &n) < 0) n = 0;
         }
         groups.resize(static_cast<size_t>(n));
         ids.groups = std::move(groups);
-    } else {
-        ids.uid = ::getuid();
-        ids.gid = ::getgid();
     }
-    if (!group.empty()) {
-        struct group gr {}, *res = nullptr;
-        int r = 0;
-        bool numeric = group.find_first_not_of("0123456789") == std::string::npos;
-        if (numeric) r = ::getgrgid_r(static_cast<gid_t>(std::stoul(group)), &gr, buf.data(), buf.size(), &res);
-        else r = ::getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &res);
-        if (r != 0 || res == nullptr) return error(ALTER_ENOENT, "unknown group '" + group + "'");
-        ids.gid = gr.gr_gid;
-        if (user.empty()) ids.groups = {gr.gr_gid};
-        else if (std::find(ids.groups.begin(), ids.groups.end(), gr.gr_gid) == ids.groups.end()) ids.groups.push_back(gr.gr_gid);
+    if (std::find(ids.groups.begin(), ids.groups.end(), ids.gid) == ids.groups.end()) ids.groups.insert(ids.groups.begin(), ids.gid);
+    // Already those ids (the supervisor's own user): nothing to change, no root needed.
+    if (ids.uid == ::geteuid() && ids.gid == ::getegid()) {
+        ids.change = ::geteuid() == 0;
+        if (!ids.change) return ids;
     }
+    if (::geteuid() != 0)
+        return error(ALTER_EPERM, "cannot run as user '" + user + "'" + (group.empty() ? "" : " / group '" + group + "'") +
+                                      ": the supervisor is not running as root");
+    ids.change = true;
     return ids;
 }
 

@@ -44,13 +44,22 @@ result<spawn_result> spawn_process(const spawn_request &req);
 /// for names containing '/'. Errors: -ENOENT (not found), -EACCES (not executable).
 result<std::string> resolve_command(const std::string &command, const std::string &path_env, const std::string &cwd);
 
-/// Look up a user (and optionally a group) for run-as: uid, primary gid, supplementary groups,
-/// home directory and shell.
+/// Run-as for a `user` and/or a `group` (either may be empty), following systemd's User= and
+/// Group= (docs/CONFIG.md, "user"):
+///   - user: a name or a uid; its uid, home and shell from passwd. A uid without a passwd entry
+///     is accepted: gid = the same number, home "/", name = the number.
+///   - gid: `group` (a name or a gid) if given, else the user's passwd group.
+///   - supplementary groups: initgroups(user, gid): the groups that list the user in
+///     /etc/group, plus gid. So with an explicit group the user's passwd group is dropped unless
+///     /etc/group lists the user in it. A group alone: just that group.
+/// `change` false: the ids are the process's own and nothing is to be done (fine without root).
+/// Errors: ALTER_ENOENT (unknown user or group name), ALTER_EPERM (other ids, not root).
 struct user_ids {
     uid_t uid = 0;
     gid_t gid = 0;
     std::vector<gid_t> groups;
-    std::string name, home, shell;
+    std::string name, home, shell; // name/home empty: no user given
+    bool change = true;
 };
 result<user_ids> lookup_user(const std::string &user, const std::string &group);
 
