@@ -403,12 +403,7 @@ struct builder {
                 if (auto c = closest(key, {"apps", "daemon"}); !c.empty()) hint = "did you mean '" + std::string(c) + "'?";
                 else if (!spec_canonical_key(key).empty() || pm2_known_key(key))
                     hint = "app fields go inside an entry of 'apps'";
-                error e = config_field_error(key, &v, "unknown top-level key", hint);
-                if (v.key_line > 0) {
-                    e.line = v.key_line;
-                    e.column = v.key_column;
-                }
-                return e;
+                return config_key_error(key, v, "unknown top-level key", hint);
             }
             apps = root.find("apps");
             if (apps == nullptr)

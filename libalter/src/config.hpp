@@ -101,5 +101,7 @@ result<value> supervisord_to_value(std::string_view text, std::vector<std::strin
 
 /// An error against `field` at v's position (v may be null), code ALTER_ESPEC.
 error config_field_error(const std::string &field, const value *v, std::string msg, std::string hint = {});
+/// The same about the key naming v (unknown, given twice): at the key's position when known.
+error config_key_error(const std::string &field, const value &v, std::string msg, std::string hint = {});
 
 } // namespace alter::detail

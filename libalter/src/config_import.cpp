@@ -195,6 +195,15 @@ error config_field_error(const std::string &field, const value *v, std::string m
     return e;
 }
 
+error config_key_error(const std::string &field, const value &v, std::string msg, std::string hint) {
+    error e = config_field_error(field, &v, std::move(msg), std::move(hint));
+    if (v.key_line > 0) {
+        e.line = v.key_line;
+        e.column = v.key_column;
+    }
+    return e;
+}
+
 bool pm2_known_key(std::string_view key) { return !pm2_canon(key).empty() || is_env_variant(key); }
 
 bool pm2_signature_key(std::string_view key) {
@@ -391,7 +400,7 @@ result<value> pm2_translate(const value &app, const std::string &prefix, const c
             for (auto k : spec_keys()) names.push_back(k);
             std::string hint;
             if (auto c = closest(key, names); !c.empty()) hint = "did you mean '" + std::string(c) + "'?";
-            return config_field_error(field, &v, "unknown field", hint);
+            return config_key_error(field, v, "unknown field", hint);
         }
         for (const auto &[c, k] : p.seen)
             if (c == canon) return config_field_error(field, &v, "given twice (also as '" + std::string(k) + "')");
@@ -458,7 +467,7 @@ status check_keys(const value &obj, const std::array<std::string_view, N> &allow
             std::vector<std::string_view> names(allowed.begin(), allowed.end());
             std::string hint;
             if (auto c = closest(key, names); !c.empty()) hint = "did you mean '" + std::string(c) + "'?";
-            return config_field_error(prefix + key, &v, "unknown field", hint);
+            return config_key_error(prefix + key, v, "unknown field", hint);
         }
     return {};
 }

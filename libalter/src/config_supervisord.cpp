@@ -74,6 +74,8 @@ result<std::vector<section>> read_ini(std::string_view text) {
         entry e{std::string(trim(t.substr(0, sep))), std::string(val), value{}};
         e.pos.line = line_no;
         e.pos.column = static_cast<int>((val.empty() ? t.data() + sep : val.data()) - line.data()) + 1;
+        e.pos.key_line = line_no;
+        e.pos.key_column = static_cast<int>(t.data() - line.data()) + 1;
         out.back().entries.push_back(std::move(e));
     }
     return out;
@@ -246,7 +248,7 @@ result<value> supervisord_to_value(std::string_view text, std::vector<std::strin
                 for (const auto &p : program_ignored) names.push_back(p.first);
                 std::string hint;
                 if (auto c = closest(e.key, names); !c.empty()) hint = "did you mean '" + std::string(c) + "'?";
-                return config_field_error(field, &e.pos, "unknown field", hint);
+                return config_key_error(field, e.pos, "unknown field", hint);
             }
         }
         // supervisord's default is autorestart=unexpected: alter's on-failure default already.
