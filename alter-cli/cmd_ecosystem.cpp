@@ -173,18 +173,13 @@ int cmd_ecosystem_apply(session &s, const std::string &file) {
     if (int rc = s.call("POST", "/api/v1/ecosystem", body, r); rc != exit_ok) return rc;
     if (r.status >= 400) return s.report_http_error(r, file);
     if (!json_parse(r.body, applied, err)) return s.fail(exit_error, "unexpected answer from the daemon: %s", err.c_str());
-    // Start every app of the file, also unchanged ones that were stopped.
-    alter::net::client_response started;
-    if (int rc = s.api("POST", "/api/v1/ecosystem/start", body, started); rc != exit_ok) return rc;
+    // The apply started what the file asks for (new apps, stopped or given-up ones, but not a
+    // `once` task that already ran and did not change): nothing more to start here.
     if (s.json) {
         session::print_raw(r.body);
         return exit_ok;
     }
     print_warnings(s, file, applied);
-    jvalue st;
-    if (json_parse(started.body, st, err))
-        for (const auto &a : st.list("apps"))
-            if (!a.flag("ok")) s.warn("%s: %s", std::string(a.str("name")).c_str(), std::string(a.str("error")).c_str());
     std::string out = file + ":";
     std::vector<std::string> names;
     for (std::string_view part : {"added", "updated", "unchanged"}) {

@@ -9,6 +9,29 @@
 
 namespace alter::cli {
 
+namespace {
+
+// "3m ago (0)": when the last run started and how it ended (exit code, signal, or running).
+table::cell last_run_cell(const jvalue &i, int64_t now) {
+    int64_t last = i.num("last_run");
+    if (last <= 0) return {"-", style::none};
+    std::string text = last >= now ? std::string("now") : human_span(now - last) + " ago";
+    style st = style::none;
+    if (i.num("pid") > 0 && i.str("status") == "running") {
+        text += " (running)";
+    } else if (auto sig = i.str("signal"); !sig.empty()) {
+        text += " (" + std::string(sig) + ")";
+        st = style::yellow;
+    } else if (i.num("exited_at") >= last) {
+        int64_t code = i.num("exit_code", -1);
+        if (code >= 0) text += " (" + std::to_string(code) + ")";
+        if (code > 0) st = style::yellow;
+    }
+    return {std::move(text), st};
+}
+
+} // namespace
+
 void render_instances(std::string &out, std::span<const jvalue> instances, bool color) {
     std::vector<const jvalue *> rows;
     rows.reserve(instances.size());
@@ -25,6 +48,8 @@ void render_instances(std::string &out, std::span<const jvalue> instances, bool 
     std::vector<std::string> head = {"NAME", "NAMESPACE", "STATUS", "PID", "UPTIME", "\u21ba", "CPU", "MEM"};
     std::vector<bool> right = {false, false, false, true, true, true, true, true};
     if (cron) {
+        head.push_back("LAST RUN");
+        right.push_back(false);
         head.push_back("NEXT RUN");
         right.push_back(false);
     }
@@ -49,6 +74,7 @@ void render_instances(std::string &out, std::span<const jvalue> instances, bool 
         row.push_back({cpu, style::none});
         row.push_back({mem, style::none});
         if (cron) {
+            row.push_back(last_run_cell(*i, now));
             int64_t next = i->num("next_run");
             std::string when = "-";
             if (next > 0) when = next <= now ? std::string("now") : "in " + human_span(next - now);

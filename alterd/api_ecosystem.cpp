@@ -126,18 +126,41 @@ void act_on_file(daemon &d, request &req, responder &res, target_fn fn) {
             for (const auto &a : *list)
                 if (auto app = alter::net::json_object::parse(a))
                     if (auto n = app->get_string("name")) names.push_back(*n);
-    // Stop and delete in reverse file order (dependents are usually listed last).
-    if (fn == alter_app_stop || fn == alter_app_remove) std::reverse(names.begin(), names.end());
     std::string out;
     alter::json::writer w(out);
     w.begin_object().key("apps").begin_array();
     int total = 0;
-    for (const auto &n : names) {
-        int rc = fn(d.ctx(), n.c_str());
-        w.begin_object().field("name", n).field("ok", rc >= 0);
-        if (rc < 0) w.field("error", alter_last_error());
-        else total += rc;
-        w.end_object();
+    if (fn == alter_app_stop || fn == alter_app_remove) {
+        // One call over all the file's apps ("a,b,c"), so the library stops them layer by
+        // layer: dependents before their dependencies, as `stop ns:NAME` does. Listed in
+        // reverse file order; apps the daemon does not know are reported, not fatal.
+        std::reverse(names.begin(), names.end());
+        std::string list;
+        std::vector<std::pair<std::string, std::string>> missing; // name, error
+        for (const auto &n : names) {
+            char *spec = nullptr;
+            if (int rc = alter_app_spec(d.ctx(), n.c_str(), &spec); rc < 0) missing.emplace_back(n, alter_last_error());
+            else list += (list.empty() ? "" : ",") + n;
+            alter_free(spec);
+        }
+        int rc = list.empty() ? 0 : fn(d.ctx(), list.c_str());
+        std::string err = rc < 0 ? alter_last_error() : "";
+        if (rc > 0) total = rc;
+        for (const auto &n : names) {
+            auto m = std::find_if(missing.begin(), missing.end(), [&](const auto &x) { return x.first == n; });
+            bool ok = m == missing.end() && rc >= 0;
+            w.begin_object().field("name", n).field("ok", ok);
+            if (!ok) w.field("error", m != missing.end() ? m->second : err);
+            w.end_object();
+        }
+    } else {
+        for (const auto &n : names) {
+            int rc = fn(d.ctx(), n.c_str());
+            w.begin_object().field("name", n).field("ok", rc >= 0);
+            if (rc < 0) w.field("error", alter_last_error());
+            else total += rc;
+            w.end_object();
+        }
     }
     w.end_array().field("affected", total).end_object();
     res.send(200, std::move(out));
