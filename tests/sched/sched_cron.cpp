@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Cron jobs: a per-second schedule fires, next/last run are reported, the overlap policies
-// (skip, allow, replace) behave, run-now works and is recorded, @reboot runs at start.
+// (skip, allow, replace) behave, run-now works, follows the overlap policy and is recorded,
+// @reboot runs at start, a tick fires once, and allow runs are capped.
 #include "integ.hpp"
 
 using namespace integ;
@@ -107,6 +108,12 @@ TEST_CASE("overlap replace: a tick while the job runs restarts it") {
         if (runs[i]["signal"].str() == "SIGTERM") killed = true;
     CHECK(killed);
     CHECK(json::parse(*ctx.list())["processes"].size() == 1);
+    // The new run is recorded as a cron run (not as "stopped", the restart's own reason).
+    CHECK(runs[0]["trigger"].str() == "cron (replace)");
+    CHECK(runs[runs.size() - 1]["trigger"].str() == "cron");
+    // Run now on a busy replace job replaces it too.
+    REQUIRE(ctx.run("fresh").ok());
+    REQUIRE(eventually([&] { return runs_of(ctx, "fresh")[0]["trigger"].str() == "manual (replace)"; }, 5000ms));
 }
 
 TEST_CASE("run now: a job runs at once, recorded as manual; busy + skip is refused") {
@@ -152,4 +159,53 @@ TEST_CASE("an invalid cron expression is refused with the field named") {
     REQUIRE(!r.ok());
     CHECK(r.error().code == ALTER_ESPEC);
     CHECK(r.error().message.find("hour") != std::string::npos);
+}
+
+TEST_CASE("a tick fires once: runs are a second apart, and the events carry the next run") {
+    temp_dir dir;
+    event_recorder ev;
+    auto ctx = make(dir);
+    ev.attach(ctx);
+    REQUIRE(ctx.add(cron_job("once_a_tick", "true", "skip")).ok());
+    REQUIRE(ev.wait_to("once_a_tick", alter::state::running, 3, 6000ms));
+    REQUIRE(ctx.stop("once_a_tick").ok());
+    auto runs = runs_of(ctx, "once_a_tick");
+    REQUIRE(runs.size() >= 3);
+    for (size_t i = 0; i + 1 < runs.size(); ++i) // newest first; a doubled tick would be ~0-5 ms apart
+        CHECK(runs[i]["start_ms"].i() - runs[i + 1]["start_ms"].i() >= 900);
+    // A run's events announce the tick after it, not the one that started it.
+    for (const auto &e : ev.states("once_a_tick"))
+        if (e.to == alter::state::running) CHECK(e.parsed()["next_run"].i() > e.time_ms);
+}
+
+TEST_CASE("run now follows overlap = allow: an extra run, up to the cap") {
+    temp_dir dir;
+    event_recorder ev;
+    auto ctx = make(dir);
+    ev.attach(ctx);
+    REQUIRE(ctx.add(cron_job("par", "sleep 5", "allow", "0 3 1 1 *")).ok());
+    REQUIRE(ctx.run("par").ok());
+    REQUIRE(ev.wait_to("par", alter::state::running, 1, 3000ms));
+    // Busy: each run now starts a parallel run, at most app::max_extra_runs (8) of them.
+    for (int i = 0; i < 8; ++i) {
+        auto r = ctx.run("par");
+        REQUIRE(r.ok());
+        CHECK(*r == 1);
+    }
+    auto capped = ctx.run("par");
+    REQUIRE(!capped.ok());
+    CHECK(capped.error().code == ALTER_EBUSY);
+    CHECK(capped.error().message.find("8 extra runs") != std::string::npos);
+    size_t running = 0;
+    auto procs = json::parse(*ctx.list())["processes"];
+    for (size_t i = 0; i < procs.size(); ++i)
+        if (procs[i]["status"].str() == "running") ++running;
+    CHECK(running == 9);
+    size_t manual = 0;
+    auto runs = runs_of(ctx, "par");
+    for (size_t i = 0; i < runs.size(); ++i)
+        if (runs[i]["trigger"].str() == "manual (overlap)") ++manual;
+    CHECK(manual == 8);
+    REQUIRE(ctx.stop("par").ok());
+    REQUIRE(eventually([&] { return json::parse(*ctx.list())["processes"].size() == 1; }, 10000ms));
 }

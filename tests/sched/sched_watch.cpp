@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Watch mode: a change restarts the app (debounced), directories created later are watched,
 // ignored paths (defaults and the app's globs) do not restart it, include globs narrow it, and
-// watch restarts never count against the crash budget.
+// watch restarts never count against the crash budget. Several listed files and directories
+// each count; changed watch settings apply on update; a root that appears later is picked up.
 #include "integ.hpp"
 
 using namespace integ;
@@ -135,4 +136,101 @@ TEST_CASE("thousands of watched files cost no CPU while nothing changes") {
     std::this_thread::sleep_for(1000ms); // measuring idleness needs a quiet second
     long after = cpu();
     CHECK(after - before <= 2); // clock ticks (10 ms each): nothing polls
+}
+
+TEST_CASE("several listed files and a directory: each one restarts the app") {
+    temp_dir dir;
+    std::string app_dir = dir / "app";
+    REQUIRE(::mkdir(app_dir.c_str(), 0755) == 0);
+    REQUIRE(::mkdir((app_dir + "/src").c_str(), 0755) == 0);
+    write_file(app_dir + "/a.py", "a\n");
+    write_file(app_dir + "/b.py", "b\n");
+    event_recorder ev;
+    auto ctx = make(dir);
+    ev.attach(ctx);
+    REQUIRE(ctx.add(R"({"name":"m","command":")" + helper("sleeper") + R"(","cwd":")" + app_dir +
+                    R"(","watch":["a.py","b.py","src"],"watch_debounce_ms":100})").ok());
+    REQUIRE(ctx.wait("m", {alter::state::running}, 5000ms).ok());
+    size_t n = 0;
+    for (const char *f : {"b.py", "src/mod.py", "a.py"}) {
+        CAPTURE(f);
+        write_file(app_dir + "/" + f, "changed\n");
+        ++n;
+        REQUIRE(eventually([&] { return watch_restarts(ev, "m") == n; }, 5000ms));
+        REQUIRE(ctx.wait("m", {alter::state::running}, 5000ms).ok());
+    }
+    // A file next to the listed ones is not watched; the marker after it gives exactly one more.
+    write_file(app_dir + "/c.py", "c\n");
+    write_file(app_dir + "/b.py", "again\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "m") == n + 1; }, 5000ms));
+    REQUIRE(ctx.wait("m", {alter::state::running}, 5000ms).ok());
+    CHECK(watch_restarts(ev, "m") == n + 1);
+}
+
+TEST_CASE("changed watch settings take effect on update, without a stop") {
+    temp_dir dir;
+    std::string one = dir / "one", two = dir / "two";
+    REQUIRE(::mkdir(one.c_str(), 0755) == 0);
+    REQUIRE(::mkdir(two.c_str(), 0755) == 0);
+    event_recorder ev;
+    auto ctx = make(dir);
+    ev.attach(ctx);
+    REQUIRE(ctx.add(watched_app("u", one)).ok());
+    REQUIRE(ctx.wait("u", {alter::state::running}, 5000ms).ok());
+    REQUIRE(ctx.update("u", R"({"watch":[")" + two + R"("]})").ok());
+    write_file(two + "/x", "x\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "u") == 1; }, 5000ms));
+    REQUIRE(ctx.wait("u", {alter::state::running}, 5000ms).ok());
+    // The old root is not watched any more; the new ignore glob applies at once.
+    REQUIRE(ctx.update("u", R"({"watch_ignore":["*.skip"]})").ok());
+    write_file(one + "/y", "y\n");
+    write_file(two + "/z.skip", "z\n");
+    write_file(two + "/marker", "m\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "u") == 2; }, 5000ms));
+    REQUIRE(ctx.wait("u", {alter::state::running}, 5000ms).ok());
+    CHECK(watch_restarts(ev, "u") == 2);
+}
+
+TEST_CASE("a watch root that does not exist yet is picked up when it appears") {
+    temp_dir dir;
+    std::string base = dir / "proj";
+    REQUIRE(::mkdir(base.c_str(), 0755) == 0);
+    event_recorder ev;
+    std::vector<std::string> records;
+    std::mutex mu;
+    auto made = alter::context::create({.log_dir = dir / "logs", .on_record = [&](int, std::string_view m) {
+                                            std::lock_guard lock(mu);
+                                            records.emplace_back(m);
+                                        }});
+    REQUIRE(made.ok());
+    auto ctx = std::move(made).value();
+    ev.attach(ctx);
+    REQUIRE(ctx.add(R"({"name":"late","command":")" + helper("sleeper") + R"(","cwd":")" + base +
+                    R"(","watch":["gen/out","conf.toml"],"watch_debounce_ms":100})").ok());
+    REQUIRE(ctx.wait("late", {alter::state::running}, 5000ms).ok());
+    CHECK(json::parse(*ctx.list())["processes"][0]["watch"].b);
+    // Two levels appear; the root's arrival is a change, then changes inside it are seen.
+    REQUIRE(::mkdir((base + "/gen").c_str(), 0755) == 0);
+    REQUIRE(::mkdir((base + "/gen/out").c_str(), 0755) == 0);
+    REQUIRE(eventually([&] { return watch_restarts(ev, "late") == 1; }, 5000ms));
+    REQUIRE(ctx.wait("late", {alter::state::running}, 5000ms).ok());
+    write_file(base + "/gen/out/bundle.js", "x\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "late") == 2; }, 5000ms));
+    REQUIRE(ctx.wait("late", {alter::state::running}, 5000ms).ok());
+    // A listed file that appears later.
+    write_file(base + "/conf.toml", "x = 1\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "late") == 3; }, 5000ms));
+    REQUIRE(ctx.wait("late", {alter::state::running}, 5000ms).ok());
+    // Removed and created again: still watched.
+    write_file(base + "/gen/out/bundle.js", "");
+    REQUIRE(::unlink((base + "/gen/out/bundle.js").c_str()) == 0);
+    REQUIRE(::rmdir((base + "/gen/out").c_str()) == 0);
+    REQUIRE(eventually([&] { return watch_restarts(ev, "late") >= 4; }, 5000ms));
+    REQUIRE(ctx.wait("late", {alter::state::running}, 5000ms).ok());
+    size_t before = watch_restarts(ev, "late");
+    REQUIRE(::mkdir((base + "/gen/out").c_str(), 0755) == 0);
+    write_file(base + "/gen/out/again.js", "x\n");
+    REQUIRE(eventually([&] { return watch_restarts(ev, "late") > before; }, 5000ms));
+    std::lock_guard lock(mu);
+    for (const auto &r : records) CHECK(r.find("cannot watch") == std::string::npos);
 }

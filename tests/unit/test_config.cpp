@@ -231,12 +231,14 @@ TEST_CASE("field errors name the file, app, field and position") {
     CHECK(t.field == "apps[1].instances");
     CHECK(t.line == 9);
     CHECK(t.column == 13);
-    CHECK(config_error_string(t) == "bad_type.toml:9:13: apps[1].instances: expected an integer, got string");
+    CHECK(config_error_string(t) == "bad_type.toml:9:13: apps[1] (worker): instances: expected an integer, got string");
 
     auto u = fails(fixture("bad_unknown.yaml"), "bad_unknown.yaml");
     CHECK(u.field == "apps[0].restrat");
     CHECK(u.hint == "did you mean 'restart'?");
+    CHECK(u.message == "apps[0] (web): restrat: unknown field (did you mean 'restart'?)");
     CHECK(u.line == 5);
+    CHECK(u.column == 5); // the key, not its value
 
     auto en = fails(fixture("bad_enum.toml"), "bad_enum.toml");
     CHECK(en.field == "apps[0].restart");
@@ -246,7 +248,7 @@ TEST_CASE("field errors name the file, app, field and position") {
 
     auto m = fails(fixture("bad_missing_command.yaml"), "bad_missing_command.yaml");
     CHECK(m.field == "apps[1].command");
-    CHECK(m.message == "apps[1].command: required");
+    CHECK(m.message == "apps[1] (worker): command: required");
     CHECK(m.line == 5);
 
     auto n = fails("[[apps]]\ncommand = \"x\"\n", "a.toml");
@@ -280,7 +282,7 @@ TEST_CASE("duplicate names are an error") {
     auto e = fails(fixture("bad_duplicate.json"), "bad_duplicate.json");
     CHECK(e.code == ALTER_ESPEC);
     CHECK(e.field == "apps[2].name");
-    CHECK(e.message == "apps[2].name: 'web' is already the name of apps[0] (line 3)");
+    CHECK(e.message == "apps[2] (web): name: 'web' is already the name of apps[0] (line 3)");
     CHECK(e.line == 5);
 }
 
@@ -292,6 +294,54 @@ TEST_CASE("deps: apps outside the file warn, cycles are errors") {
     CHECK(cycle.code == ALTER_ECYCLE);
     CHECK(cycle.file == "c.toml");
     CHECK(cycle.message.find("a -> b -> a") != std::string::npos);
+    // Placed at the deps of the cycle's first app.
+    CHECK(cycle.field == "apps[0].deps");
+    CHECK(cycle.message == "apps[0] (a): deps: dependency cycle: a -> b -> a");
+    CHECK(cycle.line == 4);
+    CHECK(cycle.column == 6);
+}
+
+TEST_CASE("errors name the app by index and name, and point at an unknown key") {
+    // TOML: the key's line and column, not its value's.
+    auto t = fails("[[apps]]\nname = 'a'\ncommand = 'x'\n[[apps]]\nname = 'worker'\ncommand = 'y'\nrestrat = 'always'\n", "w.toml");
+    CHECK(t.field == "apps[1].restrat");
+    CHECK(t.message == "apps[1] (worker): restrat: unknown field (did you mean 'restart'?)");
+    CHECK(t.line == 7);
+    CHECK(t.column == 1);
+    // JSON: at the key's opening quote; the name may come after the bad key.
+    auto j = fails("{\"apps\": [\n  {\"restrat\": \"always\", \"name\": \"api\", \"command\": \"x\"}]}", "w.json");
+    CHECK(j.message == "apps[0] (api): restrat: unknown field (did you mean 'restart'?)");
+    CHECK(j.line == 2);
+    CHECK(j.column == 4);
+    // A key given twice (an alias) is reported at the second key.
+    auto twice = fails("apps:\n  - name: a\n    command: x\n    cwd: .\n    workdir: /tmp\n", "w.yaml");
+    CHECK(twice.line == 5);
+    CHECK(twice.column == 5);
+    // An unknown top-level key, at the key.
+    auto top = fails("{\"apps\": [], \"appz\": 1}", "w.json");
+    CHECK(top.line == 1);
+    CHECK(top.column == 14);
+    // Without a name the index alone names the app.
+    auto anon = fails("[[apps]]\ncommand = 'x'\n", "w.toml");
+    CHECK(anon.message == "apps[0].name: required");
+    // Imports too.
+    auto pm2 = fails(R"({"apps":[{"name":"p","script":"x","exec_mod":"fork"}]})", "ecosystem.config.json");
+    CHECK(pm2.message.rfind("apps[0] (p): exec_mod: unknown field", 0) == 0);
+}
+
+TEST_CASE("a bad cron expression names the field once and points into the expression") {
+    auto t = fails("[[apps]]\nname = 'job'\ncommand = 'x'\ncron = '0 25 * * *'\n", "c.toml");
+    CHECK(t.code == ALTER_ESPEC);
+    CHECK(t.field == "apps[0].cron");
+    CHECK(t.message == "apps[0] (job): cron: field 2 (hour) \"25\": value out of range 0-23");
+    CHECK(t.line == 4);
+    CHECK(t.column == 11); // cron = '0 25: the quote is at 8, "25" at 11
+    auto y = fails("apps:\n  - name: job\n    command: x\n    cron: 0 0 * * MONDAY\n", "c.yaml");
+    CHECK(y.line == 4);
+    CHECK(y.column == 19); // a plain scalar (no quote) at 11, MONDAY is its 9th character
+    auto j = fails("{\"apps\":[{\"name\":\"job\",\"command\":\"x\",\"cron\":\"* * * *\"}]}", "c.json");
+    CHECK(j.message.rfind("apps[0] (job): cron: 4 fields", 0) == 0);
+    CHECK(j.column == 53); // the quote at 45, then one past the expression's end (its column 8)
 }
 
 TEST_CASE("limits: file size, nesting depth, alias expansion") {

@@ -227,6 +227,21 @@ TEST_CASE("cron_next: strictly after") {
     CHECK(cron_next(cron_schedule{}, 0) == -1);
 }
 
+TEST_CASE("cron_next_fire: a timer that fires a few ms early does not fire the same tick twice") {
+    tz_scope tz(k_utc);
+    cron_schedule every = parse_ok("* * * * * *");
+    int64_t tick = at("2025-01-01 09:00:05 Z");
+    // The timer fired 3 ms before the tick: cron_next(now) alone would give the same tick again.
+    CHECK(cron_next(every, tick - 3) == tick);
+    CHECK(cron_next_fire(every, tick - 3, tick) == tick + 1000);
+    // Late, or without a tick (first arming): from now.
+    CHECK(cron_next_fire(every, tick + 1500, tick) == tick + 2000);
+    CHECK(cron_next_fire(every, tick - 3, 0) == tick);
+    cron_schedule daily = parse_ok("0 9 * * *");
+    int64_t nine = at("2025-01-01 09:00:00 Z");
+    CHECK(show(cron_next_fire(daily, nine - 4, nine)) == show(at("2025-01-02 09:00:00 Z")));
+}
+
 TEST_CASE("cron_next: DST spring forward (America/New_York rules, 2025-03-09 02:00 -> 03:00)") {
     run_table({
         // A fixed time in the gap runs once, at the first instant after it.

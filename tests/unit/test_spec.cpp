@@ -407,6 +407,47 @@ TEST_CASE("spec_from_value: type and value errors name the field, with the exact
     CHECK(fails(R"([1])").message == "app: expected an object, got array");
 }
 
+TEST_CASE("spec_from_value: a NUL byte in a string that reaches the child is refused, naming the field") {
+    // A C string ends at NUL: "1\u00002" would silently become "1" at spawn.
+    struct bad { const char *extra, *field, *message; };
+    for (auto x : {bad{R"("args":["1\u00002"])", "args[0]", "args[0]: contains a NUL byte"},
+                   bad{R"("args":"a\u0000b")", "args", "args: contains a NUL byte"},
+                   bad{R"("cwd":"/tmp\u0000x")", "cwd", "cwd: contains a NUL byte"},
+                   bad{R"("env":{"A":"1\u00002"})", "env.A", "env.A: contains a NUL byte"},
+                   bad{R"("env":{"A\u0000B":"1"})", "env", "env: a variable name contains a NUL byte"},
+                   bad{R"("env_file":".env\u0000")", "env_file", "env_file: contains a NUL byte"},
+                   bad{R"("user":"root\u0000x")", "user", "user: contains a NUL byte"},
+                   bad{R"("group":"\u0000")", "group", "group: contains a NUL byte"},
+                   bad{R"("watch":["src\u0000"])", "watch[0]", "watch[0]: contains a NUL byte"}}) {
+        CAPTURE(x.extra);
+        error e = fails(with(x.extra));
+        CHECK(e.code == ALTER_ESPEC);
+        CHECK(e.field == x.field);
+        CHECK(e.message == x.message);
+    }
+    // A patch is checked the same way.
+    auto p = spec_apply_patch(ok(with("")), doc(R"({"args":["x\u0000"]})"));
+    REQUIRE(!p);
+    CHECK(p.err().field == "args[0]");
+}
+
+TEST_CASE("spec_from_value: a bad cron expression is named once, its column inside the string") {
+    error e = fails(with(R"("cron":"0 25 * * *")"));
+    CHECK(e.code == ALTER_ESPEC);
+    CHECK(e.field == "cron");
+    CHECK(e.message == "cron: field 2 (hour) \"25\": value out of range 0-23");
+    // {"name":"app","command":"run","cron":"0 25 * * *"}: the value's quote is at column 38.
+    CHECK(e.line == 1);
+    CHECK(e.column == 38 + 1 + 2);
+}
+
+TEST_CASE("spec_from_value: an unknown key is reported at the key") {
+    error e = fails("{\"name\":\"a\",\n \"command\":\"x\",\n  \"restrat\": \"always\"}");
+    CHECK(e.message == "restrat: unknown field (did you mean 'restart'?)");
+    CHECK(e.line == 3);
+    CHECK(e.column == 3);
+}
+
 TEST_CASE("spec_from_value: errors carry the prefix, the file and the value's position") {
     const std::string json = "{\n"
                              "  \"name\": \"web\",\n"
