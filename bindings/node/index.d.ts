@@ -279,7 +279,7 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-export type ConfigFormat = 'auto' | 'toml' | 'json' | 'yaml' | 'pm2' | 'procfile';
+export type ConfigFormat = 'auto' | 'toml' | 'json' | 'yaml' | 'pm2' | 'procfile' | 'supervisord';
 
 /**
  * One libalter context: supervises apps in this process. Actions return Promises (the C calls
@@ -328,9 +328,10 @@ export class Manager extends EventEmitter {
   /** The newest lines still in memory (no disk access; works without logDir). */
   recentLogs(target: string, query?: { lines?: number; stream?: 'out' | 'err' | 'all' }): Promise<LogEntry[]>;
   /**
-   * Resolve once every instance of target is in one of `states` (with those instances); reject
-   * ETIMEDOUT after timeoutMs (omitted: no deadline), ENOTFOUND for an unknown target, ECLOSED
-   * when the manager is closed meanwhile.
+   * Resolve once every instance of target has been in one of `states` since the call (its state
+   * at the start, or the `to` of a later state event: short-lived states such as 'crashed'
+   * count), with the instances as they are then. Reject ETIMEDOUT after timeoutMs (omitted: no
+   * deadline), ENOTFOUND for an unknown target, ECLOSED when the manager is closed meanwhile.
    */
   wait(target: string, states: State | State[], timeoutMs?: number): Promise<ProcessInfo[]>;
 

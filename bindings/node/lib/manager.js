@@ -11,7 +11,8 @@ addon.setup(makeError);
 
 const ACTION = { remove: 0, start: 1, stop: 2, restart: 3, reset: 4, run: 5, enable: 6, disable: 7, clearLogs: 8 };
 const QUERY = { get: 0, list: 1, spec: 2, runs: 3, logFiles: 4, metrics: 5, host: 6, logDates: 7 };
-const FORMATS = { auto: 0, toml: 1, json: 2, yaml: 3, pm2: 4, procfile: 5 };
+// ALTER_FORMAT_* of alter.h.
+const FORMATS = { auto: 0, toml: 1, json: 2, yaml: 3, pm2: 4, procfile: 5, supervisord: 6 };
 const ADD_START = 0x1;
 const ADD_UPDATE = 0x2;
 const LOG_REGEX = 0x1;
@@ -257,9 +258,13 @@ class Manager extends EventEmitter {
   }
 
   /**
-   * Resolve once every instance of `target` is in one of `states` (a state name or a list),
-   * with those instances; ETIMEDOUT after timeoutMs (omit it to wait as long as it takes).
-   * Driven by the event stream: no polling.
+   * Resolve once every instance of `target` (an app, an instance, "all" or "ns:NAME") has been
+   * in one of `states` (a state name or a list) since the call: its state at the start, or the
+   * `to` of any of its state events after it. Short-lived states count (`wait('c', 'crashed')`
+   * returns even if the instance is already `waiting` for its restart). Resolves to the
+   * instances as they are then (their status may have moved on); an empty target resolves to
+   * []. ETIMEDOUT after timeoutMs (omit it to wait as long as it takes), ENOTFOUND for an
+   * unknown target, ECLOSED when the manager closes. Driven by the event stream: no polling.
    */
   wait(target, states, timeoutMs) {
     return new Promise((resolve, reject) => {
@@ -273,14 +278,17 @@ class Manager extends EventEmitter {
       }
       this._checkOpen();
       const wanted = new Set(list);
+      const wide = target === 'all' || target.startsWith('ns:');
+      const seen = new Set(); // instances whose state events went to a wanted state since the call
+      let reached = null; // instance -> seen in a wanted state; null until the first snapshot
+      let apps = new Set();
+      let procs = []; // as the last snapshot saw them
+      let last = '';
       let done = false;
-      let busy = false;
+      let reading = false; // the final read, once every instance got there
+      let syncing = false;
       let again = false;
       let timer = null;
-      const waiter = {
-        poke: () => check(),
-        fail: (err) => finish(err),
-      };
       const finish = (err, value) => {
         if (done) return;
         done = true;
@@ -290,38 +298,73 @@ class Manager extends EventEmitter {
         if (err) reject(err);
         else resolve(value);
       };
-      const check = async () => {
-        if (busy) {
+      const complete = () => reached !== null && [...reached.values()].every(Boolean);
+      // The target's instances now; merged with what the events showed meanwhile.
+      const snapshot = async () => {
+        if (reading) return;
+        if (syncing) {
           again = true;
           return;
         }
-        busy = true;
+        syncing = true;
         try {
           do {
             again = false;
-            const info = await this.get(target);
-            if (info.instances.length > 0 && info.instances.every((p) => wanted.has(p.status))) {
-              finish(null, info.instances);
+            procs = await this._instancesOf(target);
+            if (done) return;
+            const next = new Map();
+            for (const p of procs) {
+              next.set(p.name, (reached !== null && reached.get(p.name)) || seen.has(p.name) || wanted.has(p.status));
+            }
+            reached = next;
+            apps = new Set(procs.map((p) => p.app));
+            last = procs.map((p) => `${p.name}: ${p.status}`).join(', ');
+            if (complete()) {
+              finish(null, procs);
               return;
             }
           } while (again && !done);
         } catch (e) {
-          finish(e);
+          // Removed after every instance got there (a stop, then a delete): that still counts.
+          if (e.code === 'ENOTFOUND' && complete()) finish(null, procs);
+          else finish(e);
         } finally {
-          busy = false;
+          syncing = false;
         }
+      };
+      const waiter = {
+        onEvent: (ev) => {
+          if (ev.type === 'state') {
+            if (!wanted.has(ev.to)) return;
+            seen.add(ev.instance);
+            if (reached === null || !reached.has(ev.instance)) return;
+            reached.set(ev.instance, true);
+            if (complete() && !syncing && !reading) {
+              reading = true;
+              // Removed meanwhile (a stop, then a delete): it got there all the same.
+              this._instancesOf(target).then((now) => finish(null, now),
+                (e) => (e.code === 'ENOTFOUND' ? finish(null, procs) : finish(e)));
+            }
+          } else if (ev.type === 'added' || ev.type === 'updated' || ev.type === 'removed') {
+            // The set of instances may have changed.
+            if (wide || apps.has(ev.app) || ev.app === target) snapshot();
+          }
+        },
+        resync: () => snapshot(), // records were dropped: a transition may have been missed
+        fail: (err) => finish(err),
       };
       this._waiters.add(waiter);
       this._hold(1);
       if (Number.isFinite(timeoutMs)) {
         timer = setTimeout(() => {
-          finish(new AlterError(`timed out waiting for '${target}' to be ${list.join(' or ')}`, {
+          const want = list.join(' or ');
+          finish(new AlterError(`timed out waiting for '${target}' to be ${want}${last ? ` (${last})` : ''}`, {
             code: 'ETIMEDOUT',
             errno: ERRNO.ETIMEDOUT,
           }));
         }, timeoutMs);
       }
-      check();
+      snapshot();
     });
   }
 
@@ -406,6 +449,13 @@ class Manager extends EventEmitter {
     return this._call(() => this._native.action(kind, checkName(target)));
   }
 
+  /** The instances a target names: an app, an instance, "all" or "ns:NAME". */
+  async _instancesOf(target) {
+    if (target === 'all') return this.list();
+    if (target.startsWith('ns:')) return this.list(target.slice(3));
+    return (await this.get(target)).instances;
+  }
+
   _query(kind, target) {
     return this._call(() => this._native.query(kind, checkName(target)));
   }
@@ -434,12 +484,12 @@ class Manager extends EventEmitter {
   _dispatch(batch, more) {
     if (this._closed) return;
     if (more) setImmediate(() => this._native.drain());
-    let poke = false;
     for (const rec of batch) {
       try {
         if (typeof rec === 'string') {
           const ev = toEvent(rec);
-          if (ev.type !== 'stats') poke = true;
+          // Waiters first: a listener that throws must not make them miss a transition.
+          if (ev.type !== 'stats') for (const w of this._waiters) w.onEvent(ev);
           this.emit('event', ev);
           if (ev.type === 'state') {
             this.emit('state', ev);
@@ -448,7 +498,7 @@ class Manager extends EventEmitter {
             this.emit(ev.type, ev);
           }
         } else if (typeof rec === 'number') {
-          poke = true;
+          for (const w of this._waiters) w.resync();
           this.emit('dropped', { type: 'dropped', lost: rec });
         } else if (rec.type === 'log') {
           this.emit('log', rec);
@@ -462,7 +512,6 @@ class Manager extends EventEmitter {
         });
       }
     }
-    if (poke) for (const w of this._waiters) w.poke();
   }
 }
 
