@@ -572,10 +572,13 @@ class Manager:
         """Wait until every instance of `target` has reached one of `state` (a State, a name such
         as "running", or several).
 
-        Transient states count: wait("crashed") returns even if the instance is already waiting
-        for its restart when the event is read. Returns the Event that completed the wait, or
-        None when the state already held. Raises alter.Timeout (also a TimeoutError) when
-        `timeout` seconds pass, NotFound for an unknown target, Closed if the manager closes.
+        An instance counts once it has been in one of the states since the call: its state at
+        the start, or the `to` of any of its state events after it. So transient states count:
+        wait("crashed") returns even if the instance is already waiting for its restart when the
+        event is read, and instances need not be in the state at the same moment. Returns the
+        Event that completed the wait, or None when the state already held. Raises alter.Timeout
+        (also a TimeoutError) when `timeout` seconds pass, NotFound for an unknown target,
+        Closed if the manager closes.
         """
         states = _states(state)
         _check_name(target, "target")
@@ -584,7 +587,8 @@ class Manager:
         sub = _Sub(self._core, _lib.SUB_EVENTS)  # first, so that no event is missed
         try:
             current, apps = self._snapshot(target)
-            if all(s in states for s in current.values()):
+            reached = {name for name, st in current.items() if st in states}  # seen in a wanted state
+            if reached >= current.keys():
                 return None
             while True:
                 ms = -1 if deadline is None else max(0, int((deadline - time.monotonic()) * 1000 + 0.999))
@@ -592,10 +596,11 @@ class Manager:
                 if rec is CLOSED:
                     if self._core.closed:
                         raise Closed(_ECLOSED, "the manager was closed while waiting")
-                    sub.release()  # fell behind (dropped): start over from a fresh snapshot
+                    sub.release()  # fell behind (dropped): go on from a fresh snapshot
                     sub = _Sub(self._core, _lib.SUB_EVENTS)
                     current, apps = self._snapshot(target)
-                    if all(s in states for s in current.values()):
+                    reached = {n for n in reached if n in current} | {n for n, st in current.items() if st in states}
+                    if reached >= current.keys():
                         return None
                     continue
                 if rec is None:
@@ -608,12 +613,15 @@ class Manager:
                 ev = Event.from_json(json.loads(rec))
                 if ev.kind is EventKind.STATE and ev.instance in current and ev.to_state is not None:
                     current[ev.instance] = ev.to_state
+                    if ev.to_state in states:
+                        reached.add(ev.instance)
                 elif ev.kind in (EventKind.ADDED, EventKind.REMOVED, EventKind.UPDATED) and (
                         ev.app in apps or target == "all" or target.startswith("ns:")):
                     current, apps = self._snapshot(target)
+                    reached = {n for n in reached if n in current} | {n for n, st in current.items() if st in states}
                 else:
                     continue
-                if current and all(s in states for s in current.values()):
+                if current and reached >= current.keys():
                     return ev
         finally:
             sub.release()

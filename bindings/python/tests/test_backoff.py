@@ -57,3 +57,18 @@ def test_spawn_failure_is_errored(manager: alter.Manager) -> None:
     ev = app.wait("errored", timeout=10)
     assert ev is None or "not found" in (ev.error or "")
     assert "not found" in (app.status().instances[0].error or "")
+
+
+def test_wait_sees_short_lived_crashed_state(manager: alter.Manager) -> None:
+    app = manager.start(name="c", cmd=["/bin/sh", "-c", "sleep 0.2; exit 1"], restart_delay=1)
+    ev = app.wait("crashed", timeout=3)
+    assert ev is not None and ev.to_state is alter.State.CRASHED and ev.exit_code == 1
+
+
+def test_wait_every_instance_seen_not_at_the_same_moment(manager: alter.Manager) -> None:
+    # pool-0 crashes after 0.1 s and waits 2 s for its restart; pool-1 crashes after 0.6 s, by
+    # when pool-0 is long "waiting": still, each has been "crashed" since the call.
+    manager.start(name="pool", cmd=["/bin/sh", "-c", "sleep 0.$((1 + ALTER_INSTANCE * 5)); exit 2"],
+                  instances=2, restart_delay=2)
+    ev = manager.wait("pool", ["crashed", "errored"], timeout=1.9)
+    assert ev is not None and ev.instance == "pool-1" and ev.exit_code == 2
