@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Finds and loads alter.node. Order: $ALTER_NODE_ADDON, the copy the install script put in
-// prebuilt/, then (for a package used straight from the alter source tree) build/ at the top
-// of that tree.
+// Finds and loads alter.node. Order: $ALTER_NODE_ADDON, prebuilt/alter.node (carried by the
+// tarball Meson builds, build/bindings/node/alter.tgz), then (for the package used straight from
+// the alter source tree) build/ at the top of that tree.
 'use strict';
 
 const fs = require('fs');
@@ -28,7 +28,7 @@ function load() {
   const err = new Error(
     'alter: the native addon alter.node was not found (looked in ' + tried.join(', ') + '). ' +
       'Build it with `meson setup build && ninja -C build` in the alter source tree, then run ' +
-      '`npm install <alter>/bindings/node`, or point ALTER_NODE_ADDON at the built alter.node.');
+      '`npm install <alter>/build/bindings/node/alter.tgz`, or point ALTER_NODE_ADDON at the built alter.node.');
   err.code = 'MODULE_NOT_FOUND';
   throw err;
 }

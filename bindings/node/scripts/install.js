@@ -1,15 +1,11 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
-// npm's install (and prepare) step: put a built alter.node into prebuilt/ and check that it
-// loads. Nothing is downloaded: the addon is built by Meson from the alter source tree with the
-// N-API headers that ship with node (/usr/include/node).
+// npm's install step. It builds nothing, downloads nothing and writes nothing: it checks that
+// the addon this package will load (lib/native.js: $ALTER_NODE_ADDON, else prebuilt/alter.node,
+// which the tarball made by Meson carries) loads into this node, and says what to do if not.
 //
-// Where the addon comes from, first match wins:
-//   1. $ALTER_NODE_ADDON: a built alter.node;
-//   2. the alter source tree this package lives in (bindings/node): the build directory
-//      $ALTER_BUILD_DIR (default: build) at its top; when it has no addon yet, and meson and
-//      ninja are installed, it is configured (if needed) and the addon built there;
-//   3. prebuilt/alter.node already in the package (a packed copy of an installed tree).
+// The documented install is the tarball: `npm install <build>/bindings/node/alter.tgz` (see
+// README.md). npm copies it into node_modules, so nothing refers back to the source tree.
 'use strict';
 
 const fs = require('fs');
@@ -17,74 +13,31 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const packageDir = path.resolve(__dirname, '..');
-const target = path.join(packageDir, 'prebuilt', 'alter.node');
-const ADDON_IN_BUILD = path.join('bindings', 'node', 'alter.node');
 
 function log(msg) {
   process.stderr.write(`alter: ${msg}\n`);
 }
 
-function fail(msg) {
-  log(msg);
-  process.exit(1);
-}
-
-function run(cmd, args) {
-  log(`$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: ['ignore', process.stderr, process.stderr] });
-  if (r.error) return false;
-  return r.status === 0;
-}
-
-function sourceRoot() {
-  const root = path.resolve(packageDir, '..', '..');
-  const meson = path.join(root, 'meson.build');
-  if (!fs.existsSync(meson) || !fs.existsSync(path.join(root, 'libalter', 'include', 'alter', 'alter.h'))) return null;
-  return /project\(\s*'alter'/.test(fs.readFileSync(meson, 'utf8')) ? root : null;
-}
-
-function fromSourceTree(root) {
-  const buildDir = path.resolve(root, process.env.ALTER_BUILD_DIR || 'build');
-  const built = path.join(buildDir, ADDON_IN_BUILD);
-  if (!fs.existsSync(path.join(buildDir, 'build.ninja'))) {
-    if (!run('meson', ['setup', buildDir, root])) return null;
-  }
-  // Always ask ninja: it rebuilds a stale addon and does nothing for an up-to-date one.
-  if (!run('ninja', ['-C', buildDir, ADDON_IN_BUILD])) {
-    return fs.existsSync(built) ? built : null;
-  }
-  return fs.existsSync(built) ? built : null;
-}
-
-function loads(file) {
-  const probe = `const a = require(${JSON.stringify(file)}); if (typeof a.version() !== 'string') process.exit(1);`;
-  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  if (r.status !== 0) log(`${file} does not load:\n${r.stderr}`);
-  return r.status === 0;
-}
-
 function main() {
-  let source = null;
-  if (process.env.ALTER_NODE_ADDON) {
-    source = path.resolve(process.env.ALTER_NODE_ADDON);
-    if (!fs.existsSync(source)) fail(`ALTER_NODE_ADDON=${source}: no such file`);
+  // Where lib/native.js will look, without loading it here (a failed load would not say why).
+  const probe = `
+    try { const { file, addon } = require(${JSON.stringify(path.join(packageDir, 'lib', 'native.js'))});
+          if (typeof addon.version() !== 'string') throw new Error('version() is not a string');
+          console.log(file); }
+    catch (e) { console.error(e.message); process.exit(1); }`;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  if (r.status === 0) {
+    log(`the addon loads: ${r.stdout.trim()}`);
+    return;
+  }
+  log(r.stderr.trim());
+  if (fs.existsSync(path.join(packageDir, 'prebuilt', 'alter.node'))) {
+    log(`the prebuilt addon does not load into ${process.execPath} (node ${process.version}).`);
   } else {
-    const root = sourceRoot();
-    if (root) source = fromSourceTree(root);
-    if (!source && fs.existsSync(target)) source = target;
+    log('no built addon here. Install the package Meson builds instead of this folder: in the alter ' +
+      'source tree `meson setup build && ninja -C build`, then `npm install <alter>/build/bindings/node/alter.tgz`.');
   }
-  if (!source) {
-    fail('no built alter.node found. In the alter source tree run `meson setup build && ninja -C build`, ' +
-      'then `npm install <alter>/bindings/node` (or set ALTER_NODE_ADDON to a built alter.node).');
-  }
-  if (source !== target) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = `${target}.${process.pid}.tmp`;
-    fs.copyFileSync(source, tmp);
-    fs.renameSync(tmp, target); // atomic: a running process keeps its mapped copy
-  }
-  if (!loads(target)) fail(`the addon in ${target} cannot be loaded by ${process.execPath}`);
-  log(`using ${source === target ? target : `${source} (copied to ${target})`}`);
+  process.exit(1);
 }
 
 main();
