@@ -82,6 +82,9 @@ def _find_library(cfg: Optional[dict[str, Any]]) -> str:
         return explicit
     bdir = _setting(cfg, "build-dir", "ALTER_BUILD_DIR")
     if bdir:
+        # pip runs this hook in bindings/python: a relative build dir means one of the checkout.
+        if not os.path.isabs(bdir) and _is_repo():
+            bdir = os.path.join(REPO, bdir)
         p = os.path.join(bdir, "libalter", SONAME)
         if not os.path.isfile(p):
             raise RuntimeError(f"alter: {p} does not exist: build it with `ninja -C {bdir}`")

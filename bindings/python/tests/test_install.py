@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""The documented offline install: `pip install ./bindings/python` (here into a --target dir),
-then import from there with no ALTER_LIBRARY: the bundled copy of libalter is used."""
+"""The documented offline installs of ./bindings/python (into a --target dir, Debian's python
+with --user --break-system-packages, a venv), then import from there with no ALTER_LIBRARY: the
+bundled copy of libalter is used."""
 from __future__ import annotations
 
 import os
@@ -51,6 +52,41 @@ def test_pip_install_target_bundles_libalter(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     path, text = r.stdout.split()
     assert path == str(target / "alter" / "libalter.so.0") and text == "installed"
+
+
+def _check_installed(python: str, env: dict[str, str], cwd, site_prefix: str) -> None:
+    run_env = {k: v for k, v in env.items() if k not in ("ALTER_LIBRARY", "PYTHONPATH")}
+    r = subprocess.run([python, "-c", CHECK], capture_output=True, text=True, env=run_env, cwd=cwd, timeout=60)
+    assert r.returncode == 0, r.stderr
+    path, text = r.stdout.split()
+    assert path.startswith(site_prefix) and path.endswith("/alter/libalter.so.0") and text == "installed"
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/lib/python3.11/EXTERNALLY-MANAGED"), reason="not Debian's python")
+def test_documented_install_into_debian_python(tmp_path) -> None:
+    # README / docs/EMBEDDING.md: Debian's python is externally managed (PEP 668), so plain
+    # `pip install` is refused and `--user --break-system-packages` is the command that works.
+    # PYTHONUSERBASE keeps the user site inside tmp_path.
+    env = dict(os.environ, PYTHONUSERBASE=str(tmp_path / "user"))
+    plain = subprocess.run(["/usr/bin/python3", "-m", "pip", "install", "--no-index", "--dry-run", PKG],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert plain.returncode != 0 and "externally-managed-environment" in plain.stdout + plain.stderr
+    r = subprocess.run(["/usr/bin/python3", "-m", "pip", "--disable-pip-version-check", "--no-cache-dir", "-q",
+                        "install", "--no-index", "--user", "--break-system-packages", PKG],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    _check_installed("/usr/bin/python3", env, tmp_path, str(tmp_path / "user"))
+
+
+def test_documented_install_into_a_venv(tmp_path) -> None:
+    venv = tmp_path / "venv"
+    r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        pytest.skip(f"no venv for this python: {r.stderr.strip()}")
+    r = subprocess.run([str(venv / "bin" / "pip"), "--disable-pip-version-check", "--no-cache-dir", "-q",
+                        "install", "--no-index", PKG], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    _check_installed(str(venv / "bin" / "python"), dict(os.environ), tmp_path, str(venv))
 
 
 def test_wheel_without_bundle(tmp_path) -> None:
