@@ -262,33 +262,6 @@ int start_command(session &s, parsed_args &a) {
     return check_errors(s, app);
 }
 
-// Apps of `file` whose name exists in another namespace: an ecosystem file updates apps by
-// name, so applying it moves them. Returns "name (namespace OLD → NEW)" for each, to say so.
-// (A remote daemon gets the file's content from cmd_ecosystem_apply; this check is local only.)
-std::vector<std::string> namespace_moves(session &s, const std::string &file) {
-    std::vector<std::string> moves;
-    if (s.remote()) return moves;
-    std::string body;
-    alter::json::writer w(body);
-    w.begin_object().field("path", absolute_path(file, current_dir())).end_object();
-    alter::net::client_response r;
-    jvalue parsed, list;
-    std::string err;
-    if (s.call("POST", "/api/v1/config/validate", body, r) != exit_ok || r.status != 200 || !json_parse(r.body, parsed, err))
-        return moves; // cmd_ecosystem_apply reports the error
-    if (s.call("GET", "/api/v1/processes", {}, r) != exit_ok || r.status != 200 || !json_parse(r.body, list, err)) return moves;
-    for (const auto &app : parsed.list("apps")) {
-        std::string_view to = app.str("namespace", "default");
-        for (const auto &i : list.list("processes"))
-            if (i.str("app") == app.str("name") && i.str("namespace") != to) {
-                moves.push_back(std::string(app.str("name")) + " (namespace " + std::string(i.str("namespace")) + " → " +
-                                std::string(to) + ")");
-                break;
-            }
-    }
-    return moves;
-}
-
 } // namespace
 
 int cmd_ecosystem_apply(session &s, const std::string &file); // cmd_ecosystem.cpp
@@ -305,11 +278,7 @@ int cmd_start(session &s, std::string_view cmd, std::span<const std::string> arg
     bool plain = a.positionals.size() == 1 && !a.dashdash && a.opts.empty();
     if (looks_like_ecosystem(first)) {
         if (!plain) return usage_error(cmd, "options and arguments do not apply to an ecosystem file (%s)", first.c_str());
-        auto moves = namespace_moves(s, first);
-        int rc = cmd_ecosystem_apply(s, first);
-        if (rc == exit_ok)
-            for (const auto &m : moves) s.warn("updated %s: ecosystem files match apps by name, in any namespace", m.c_str());
-        return rc;
+        return cmd_ecosystem_apply(s, first); // it prints the daemon's warnings (e.g. an app that moved namespace)
     }
     if (plain && (first == "all" || first.rfind("ns:", 0) == 0)) return run_action(s, "start", parse_target(first));
     if (plain && first.find('/') == std::string::npos && first.find(' ') == std::string::npos) {

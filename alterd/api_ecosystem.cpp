@@ -108,6 +108,21 @@ void load(daemon &d, request &req, responder &res) {
     std::string warnings = "[]";
     if (auto doc = alter::net::json_object::parse(*apps))
         if (auto w = doc->get_raw("warnings")) warnings = *w;
+    // An app matched by name in another namespace moved: say so among the warnings.
+    if (auto result = alter::net::json_object::parse(out)) {
+        std::string extra;
+        (void)result->for_each_object("moved", [&](const alter::net::json_object &m) {
+            auto str = [&](std::string_view k) {
+                auto v = m.get_string_or(k, "");
+                return v ? *v : std::string();
+            };
+            std::string text = "updated " + str("name") + " (namespace " + str("from") + " → " + str("to") +
+                               "): ecosystem files match apps by name, in any namespace";
+            extra += extra.empty() ? "" : ",";
+            alter::json::append_quoted(extra, text);
+        });
+        if (!extra.empty()) warnings = warnings.size() > 2 ? warnings.substr(0, warnings.size() - 1) + "," + extra + "]" : "[" + extra + "]";
+    }
     if (out.size() < 2 || out.back() != '}') return res.send(200, std::move(out));
     out.pop_back();
     out += (out.size() > 1 ? ",\"warnings\":" : "\"warnings\":") + warnings + "}";

@@ -773,6 +773,10 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
     // Valid as a whole (specs are complete and checked, deps against the whole batch): from
     // here on nothing fails.
     std::vector<std::string> added, updated, unchanged;
+    struct move {
+        std::string name, from, to;
+    };
+    std::vector<move> moved; // apps are matched by name in any namespace: say when one moves
     std::vector<app *> to_start;
     for (auto &s : specs) {
         app *a = find_app(s.name);
@@ -786,6 +790,7 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
             unchanged.push_back(s.name);
         } else {
             updated.push_back(s.name);
+            if (a->spec().ns != s.ns) moved.push_back({s.name, a->spec().ns, s.ns});
             (void)replace_spec(*a, s);
         }
         if (!a->spec().enabled) continue;
@@ -816,6 +821,9 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
     list("added", added);
     list("updated", updated);
     list("unchanged", unchanged);
+    w.key("moved").begin_array();
+    for (const auto &m : moved) w.begin_object().field("name", m.name).field("from", m.from).field("to", m.to).end_object();
+    w.end_array();
     w.end_object();
     return out;
 }

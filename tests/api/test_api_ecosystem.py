@@ -39,13 +39,13 @@ def test_load_a_toml_file_twice_then_changed(daemon, base_dir):
     path = write(os.path.join(base_dir, "alter.toml"), TOML)
     r = daemon.post("/ecosystem", {"path": path})
     assert r.status == 200, r
-    assert r.json() == {"added": ["eco-web", "eco-worker"], "updated": [], "unchanged": [], "warnings": []}
+    assert r.json() == {"added": ["eco-web", "eco-worker"], "updated": [], "unchanged": [], "moved": [], "warnings": []}
     assert eco_names(daemon) == ["eco-web", "eco-worker-0", "eco-worker-1"]
     web = daemon.wait_status("eco-web", "running")
     assert os.path.normpath(daemon.app("eco-web")["spec"]["cwd"]) == base_dir  # "." is the file's directory
 
     r = daemon.post("/ecosystem", {"path": path})
-    assert r.json() == {"added": [], "updated": [], "unchanged": ["eco-web", "eco-worker"], "warnings": []}
+    assert r.json() == {"added": [], "updated": [], "unchanged": ["eco-web", "eco-worker"], "moved": [], "warnings": []}
     assert eco_names(daemon) == ["eco-web", "eco-worker-0", "eco-worker-1"]  # no duplicates
     assert daemon.instance("eco-web")["pid"] == web["pid"]
 

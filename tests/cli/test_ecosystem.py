@@ -116,7 +116,7 @@ def test_update_that_moves_an_app_to_another_namespace_says_so(daemon):
     write(cli, "alter.toml", ECO)
     p = cli.ok("start", "alter.toml")
     assert "1 added (api); 1 updated (worker); 0 unchanged" in p.stdout
-    assert "warning: updated worker (namespace default \u2192 eco)" in p.stderr
+    assert "updated worker (namespace default \u2192 eco)" in p.stderr and "warning:" in p.stderr
     assert {i["name"]: i["namespace"] for i in cli.processes()} == {"api": "eco", "worker": "eco"}
     p = cli.ok("start", "alter.toml")
     assert "namespace" not in p.stderr
