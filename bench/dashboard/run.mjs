@@ -7,11 +7,16 @@
 //     (alter:procs-loaded → alter:list-rendered: the DOM is built; → alter:list-painted: the
 //     next frame), over several fresh loads;
 //   - frame times and long tasks while all N change state (stop all, then start all), and
-//     how long until every row shows the new state.
-// Prints one JSON object. See README.md.
+//     how long until every row shows the new state;
+//   - the same while nothing changes but the stream's stats events update every row (2 s);
+//   - the issue's targets: first load <= 150 KB compressed, list render <= 100 ms, smooth
+//     (p95 frame <= 50 ms) while the apps change state.
+// Prints one JSON object and writes it to bench/results/dashboard.json (--out FILE). See README.md.
 //   ALTERD_BIN=build/alterd/alterd ALTER_WEB_BIN=build/alter-web/alter-web node bench/dashboard/run.mjs [--apps 100] [--loads 5]
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { launchBrowser, missingPrerequisites, PASSWORD, root, sleep, startDaemon, waitFor } from '../../tests/browser/lib/harness.mjs';
 
 const arg = (name, def) => {
@@ -20,6 +25,8 @@ const arg = (name, def) => {
 };
 const N = arg('--apps', 100);
 const LOADS = arg('--loads', 5);
+const outIdx = process.argv.indexOf('--out');
+const OUT = resolve(outIdx >= 0 ? process.argv[outIdx + 1] : join(root, 'bench/results/dashboard.json'));
 for (const [k, p] of [['ALTERD_BIN', 'build/alterd/alterd'], ['ALTER_WEB_BIN', 'build/alter-web/alter-web']]) {
   if (!process.env[k] && existsSync(join(root, p))) process.env[k] = join(root, p);
 }
@@ -38,7 +45,14 @@ const median = (xs) => q(xs, 0.5);
 
 const d = await startDaemon();
 const browser = await launchBrowser();
-const out = { apps: N, machine: { cpus: (await import('node:os')).cpus().length } };
+let chromiumVersion = '';
+try { chromiumVersion = browser.version(); } catch { /* older playwright */ }
+const out = {
+  date: new Date().toISOString(),
+  apps: N,
+  machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model || '', loadavg_start: loadavg().map((x) => +x.toFixed(2)), node: process.version, chromium: chromiumVersion },
+};
+try { out.commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
 try {
   // Password and a session cookie for the browser.
   const origin = new URL(d.url).origin;
@@ -95,7 +109,7 @@ try {
         total_transferred: list.reduce((a, x) => a + x.size, 0),
         budget: 150 * 1024,
         files: assets.map((x) => ({ path: new URL(x.url).pathname, type: x.type, encoding: x.enc || 'identity', bytes: x.size })),
-        api: apiReqs.map((x) => ({ path: new URL(x.url).pathname, bytes: x.size })),
+        api: apiReqs.map((x) => { const u = new URL(x.url); return { path: u.pathname + u.search, encoding: x.enc || 'identity', bytes: x.size }; }),
       };
     }
     await page.close();
@@ -117,41 +131,63 @@ try {
   await page.waitForFunction((n) => document.querySelectorAll('tr.prow .pill.s-running').length === n, N, { timeout: 20000 });
   await page.locator('.conn-live').waitFor({ timeout: 20000 });
   await sleep(500);
+  // rAF frame times and long tasks from now until stop() (in the page).
+  const record = () => page.evaluate(() => {
+    window.__frames = [];
+    window.__long = [];
+    let last = performance.now();
+    window.__run = true;
+    const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__run) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    window.__obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); });
+    window.__obs.observe({ type: 'longtask' });
+  });
+  const stop = async () => {
+    const r = await page.evaluate(() => { window.__run = false; window.__obs.disconnect(); return { frames: window.__frames.slice(1), long: window.__long }; });
+    return {
+      frames: r.frames.length,
+      frame_ms_p50: q(r.frames, 0.5),
+      frame_ms_p95: q(r.frames, 0.95),
+      frame_ms_max: q(r.frames, 1),
+      frames_over_50ms: r.frames.filter((f) => f > 50).length,
+      long_tasks: r.long.length,
+      long_task_ms_total: +r.long.reduce((x, y) => x + y, 0).toFixed(1),
+      long_task_ms_max: r.long.length ? +Math.max(...r.long).toFixed(1) : 0,
+    };
+  };
   const phase = async (action, want) => {
-    await page.evaluate(() => {
-      window.__frames = [];
-      window.__long = [];
-      let last = performance.now();
-      window.__run = true;
-      const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__run) requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-      window.__obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); });
-      window.__obs.observe({ type: 'longtask' });
-    });
+    await record();
     const t0 = Date.now();
     const a = await d.api('POST', `/processes/all/${action}`);
     if (a.status !== 200) throw new Error(`${action}: ${a.status}`);
     await page.waitForFunction(([n, cls]) => document.querySelectorAll(`tr.prow .pill.s-${cls}`).length === n, [N, want], { timeout: 30000, polling: 'raf' });
     const settle = Date.now() - t0;
     await sleep(500);
-    const r2 = await page.evaluate(() => { window.__run = false; window.__obs.disconnect(); return { frames: window.__frames.slice(1), long: window.__long }; });
-    return {
-      all_rows_updated_ms: settle,
-      frames: r2.frames.length,
-      frame_ms_p50: q(r2.frames, 0.5),
-      frame_ms_p95: q(r2.frames, 0.95),
-      frame_ms_max: q(r2.frames, 1),
-      frames_over_50ms: r2.frames.filter((f) => f > 50).length,
-      long_tasks: r2.long.length,
-      long_task_ms_total: +r2.long.reduce((x, y) => x + y, 0).toFixed(1),
-      long_task_ms_max: r2.long.length ? +Math.max(...r2.long).toFixed(1) : 0,
-    };
+    return { all_rows_updated_ms: settle, ...(await stop()) };
   };
   out.stop_all = await phase('stop', 'stopped');
   out.start_all = await phase('start', 'running');
+
+  // ---- nothing changes state, but the stream's stats events update every row every 2 s
+  await record();
+  await sleep(6500);
+  out.live_stats = { seconds: 6.5, ...(await stop()) };
   await page.close();
+
+  const kb = (b) => +(b / 1024).toFixed(1);
+  const p95 = Math.max(out.stop_all.frame_ms_p95, out.start_all.frame_ms_p95);
+  out.targets = {
+    first_load_assets_kb: { value: kb(out.first_load_bytes.assets_transferred), budget: 150, ok: out.first_load_bytes.assets_transferred <= 150 * 1024 },
+    list_render_ms_median: { value: out.list_render.render_ms_median, budget: 100, ok: out.list_render.render_ms_median <= 100 },
+    state_change_frame_ms_p95: { value: p95, budget: 50, ok: p95 <= 50 },
+  };
+  out.machine.loadavg_end = loadavg().map((x) => +x.toFixed(2));
 } finally {
   await browser.close();
   await d.stop();
 }
-console.log(JSON.stringify(out, null, 2));
+const text = JSON.stringify(out, null, 2);
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, text + '\n');
+console.log(text);
+console.error(`bench/dashboard: wrote ${OUT}`);

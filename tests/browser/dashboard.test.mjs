@@ -13,6 +13,7 @@ const TICKER_ARGS = `-c 'i=0; while :; do i=$((i+1)); echo "tick $i $GREETING"; 
 
 let d, browser, ctx, page;
 const problems = []; // console errors, CSP violations, uncaught exceptions
+let allow500 = false; // a test that makes the API fail on purpose
 
 async function shot(name, opts = {}) {
   await page.waitForTimeout(opts.settle ?? 350); // let transitions finish
@@ -37,6 +38,7 @@ describe('dashboard', { timeout: 240000 }, () => {
       const t = m.text();
       // Expected answers the UI handles (wrong PIN, validation errors, 401 before login).
       if (/status of (401|409|422|423)/.test(t)) return;
+      if (allow500 && /status of 500/.test(t)) return;
       problems.push(t);
     });
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
@@ -56,6 +58,12 @@ describe('dashboard', { timeout: 240000 }, () => {
     await page.locator('#setup-pw').waitFor();
     await page.fill('#setup-pw', 'abc');
     await page.locator('.strength-label', { hasText: /weak/i }).waitFor();
+    // Long enough but very weak: refused (by the form, and by alter-web).
+    await page.fill('#setup-pw', 'password1');
+    await page.locator('.strength-no', { hasText: 'not accepted' }).waitFor();
+    await page.fill('#setup-pw2', 'password1');
+    await page.press('#setup-pw2', 'Enter');
+    await page.locator('#setup-pw-err', { hasText: /too easy to guess/i }).waitFor();
     await page.fill('#setup-pw', PASSWORD);
     await page.locator('.strength-label', { hasText: /strong/i }).waitFor();
     await shot('setup');
@@ -220,6 +228,150 @@ describe('dashboard', { timeout: 240000 }, () => {
     await shot('menu-phone');
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
+  it('live data comes from the event stream: GET /processes once, no polling', async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 720 }, storageState: await ctx.storageState() });
+    const p2 = await ctx2.newPage();
+    const calls = [];
+    p2.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) calls.push(`${r.method()} ${u.pathname}${u.search}`); });
+    await p2.goto(d.url + '#/processes');
+    await p2.locator('tr.prow[data-name="web-server"] .pill', { hasText: 'running' }).waitFor();
+    // CPU from the stream's stats events, host CPU and memory from its host events.
+    await p2.locator('tr.prow[data-name="web-server"] .c-cpu .num').waitFor({ timeout: 6000 });
+    await p2.locator('.statusbar .stat .num').first().waitFor({ timeout: 6000 });
+    await sleep(6000);
+    const count = (c) => calls.filter((x) => x === c).length;
+    assert.equal(count('GET /api/v1/processes'), 1, calls.join('\n'));
+    assert.equal(count('GET /api/v1/events?stats=1'), 1, calls.join('\n'));
+    assert.equal(calls.filter((x) => x.startsWith('GET /api/v1/system/stats')).length, 0, calls.join('\n'));
+    // Through the gateway the list came gzipped.
+    const r = await p2.evaluate(() => fetch('/api/v1/processes').then((x) => x.headers.get('content-encoding')));
+    assert.equal(r, 'gzip');
+    // A detail page after a reload: restart history and CPU/memory samples from alterd.
+    await p2.evaluate(() => { location.hash = '#/processes/flaky'; });
+    await p2.locator('.timeline .tl', { hasText: /^Gave up after 3 restarts/ }).waitFor();
+    assert.ok(await p2.locator('.timeline .tl', { hasText: 'Crashed with exit code 3' }).count() >= 1);
+    const banner = await p2.locator('.why-banner').textContent();
+    assert.match(banner, /^Gave up after 3 restarts/);
+    assert.doesNotMatch(banner, /gave up: gave up/i);
+    await p2.evaluate(() => { location.hash = '#/processes/web-server'; });
+    const points = () => p2.evaluate(() => (document.querySelector('.chart .series .line')?.getAttribute('d') || '').split('L').length);
+    await waitFor(async () => (await points()) >= 5, { timeout: 1500, what: 'samples from GET …/history right after loading' });
+    await ctx2.close();
+  });
+
+  it('shows why a process errored, in the list and on its page', async () => {
+    await d.api('POST', '/processes', { name: 'nodir', namespace: 'workers', command: '/bin/true', cwd: '/nonexistent' });
+    await go('#/processes');
+    const why = page.locator('tr.prow[data-name="nodir"] .pwhy');
+    await why.waitFor();
+    assert.match(await why.textContent(), /cannot change to directory '\/nonexistent'/);
+    assert.match(await page.locator('tr.prow[data-name="nodir"] .pill').getAttribute('title'), /nonexistent/);
+    await go('#/processes/nodir');
+    await page.locator('.why-banner', { hasText: /Could not start: cannot change to directory/ }).waitFor();
+    await shot('detail-errored');
+  });
+
+  it('the Active filter shows what its count says', async () => {
+    await go('#/processes?active=1');
+    await page.locator('.page-header h1', { hasText: 'Active processes' }).waitFor();
+    await sleep(300);
+    const count = Number(await page.locator('.nav-filters a[href="#/processes?active=1"] .nav-count').textContent());
+    assert.equal(await page.locator('tr.prow').count(), count);
+    assert.ok(count > 0);
+  });
+
+  it('namespace stop asks first (and Escape keeps them running)', async () => {
+    await go('#/processes');
+    await page.getByRole('button', { name: 'Stop namespace servers' }).click();
+    await page.locator('dialog[open]', { hasText: 'Stop namespace servers?' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    await sleep(300);
+    assert.equal((await d.api('GET', '/processes/web-server')).data.instances[0].status, 'running');
+    await page.getByRole('button', { name: 'Restart namespace servers' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Restart all' }).click();
+    await waitFor(async () => (await d.api('GET', '/processes/web-server')).data.instances[0].restarts >= 1, { what: 'the namespace restart' });
+  });
+
+  it('cron: Run now moves Last run at once', async () => {
+    await d.api('POST', '/processes', { name: 'nightly', namespace: 'maintenance', command: '/bin/sh', args: ['-c', 'echo nightly'], cron: '0 3 * * *' });
+    await go('#/cron');
+    const last = page.locator('tr.prow[data-name="nightly"] td:nth-child(5)');
+    await last.filter({ hasText: 'never' }).waitFor();
+    await page.locator('tr.prow[data-name="nightly"]').getByRole('button', { name: 'Run now' }).click();
+    await last.filter({ hasText: /ago/ }).waitFor({ timeout: 3000 });
+    await last.filter({ hasText: 'exit 0' }).waitFor({ timeout: 3000 });
+    // The history's Duration column lines up with its numbers.
+    await page.getByRole('button', { name: 'History of nightly' }).click();
+    const th = page.locator('.cron-history th', { hasText: 'Duration' });
+    await th.waitFor();
+    assert.equal(await th.evaluate((e) => getComputedStyle(e).textAlign), 'right');
+  });
+
+  it('log volume is counted by alterd (one request, no log download)', async () => {
+    const calls = [];
+    const on = (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) calls.push(u.pathname + u.search); };
+    page.on('request', on);
+    await go('#/volume');
+    await page.locator('.bar-seg').first().waitFor();
+    page.off('request', on);
+    assert.equal(calls.filter((c) => c.startsWith('/api/v1/processes/all/logs/volume?')).length, 1, calls.join('\n'));
+    assert.equal(calls.filter((c) => /\/logs\?/.test(c)).length, 0, calls.join('\n'));
+  });
+
+  it('a failed settings save says so, and Retry saves', async () => {
+    allow500 = true;
+    await page.route('**/api/v1/system/settings', (r) => (r.request().method() === 'PUT'
+      ? r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'disk full' } }) })
+      : r.continue()));
+    await go('#/settings/general');
+    await page.getByRole('switch', { name: 'Confirm before clearing logs' }).click();
+    await page.locator('.save-state.bad', { hasText: 'Not saved: disk full' }).waitFor();
+    await page.unroute('**/api/v1/system/settings');
+    allow500 = false;
+    await page.locator('.save-state.bad').getByRole('button', { name: 'Retry' }).click();
+    await page.locator('.save-state', { hasText: 'Saved to the daemon' }).waitFor();
+    await page.getByRole('switch', { name: 'Confirm before clearing logs' }).click();
+    await page.locator('.save-state', { hasText: 'Saved to the daemon' }).waitFor();
+    assert.equal((await d.api('GET', '/system/settings')).data.confirm_clear_logs, true);
+  });
+
+  it('removing the PIN asks for the password', async () => {
+    await go('#/settings/security');
+    await page.getByRole('button', { name: 'Remove PIN' }).click();
+    await page.locator('#pin-pw-err', { hasText: 'Enter your password' }).waitFor();
+    await page.fill('#pin-pw', 'not the password');
+    await page.getByRole('button', { name: 'Remove PIN' }).click();
+    await page.locator('#pin-pw-err', { hasText: 'Wrong password' }).waitFor();
+    await page.fill('#pin-pw', PASSWORD);
+    await page.getByRole('button', { name: 'Remove PIN' }).click();
+    await page.locator('.toast', { hasText: 'PIN removed' }).waitFor();
+    await page.locator('.chip', { hasText: 'not set' }).waitFor();
+  });
+
+  it('no page scrolls sideways on a phone (390×844); screenshots of each', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const pages = [['#/processes', 'tr.prow'], ['#/processes?active=1', 'tr.prow'], ['#/processes/queue', '.mini-table.instances'],
+      ['#/processes/flaky', '.why-banner'], ['#/processes/web-server/logs', '.log-body .ll'], ['#/logs', '.log-body .ll'],
+      ['#/volume', '.bar-seg'], ['#/cron', 'tr.prow'], ['#/settings/general', '.set-row'], ['#/settings/appearance', '.swatches'],
+      ['#/settings/security', '#pin-new'], ['#/settings/system', '.kv'], ['#/processes/new', '#f-name'], ['#/cron/new', '#f-cron']];
+    const wide = [];
+    for (const [hash, ready] of pages) {
+      await go(hash);
+      await page.locator(ready).first().waitFor();
+      if (hash === '#/cron') await page.getByRole('button', { name: 'History of report' }).click();
+      await sleep(400);
+      const m = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        return { doc: document.scrollingElement.scrollWidth - innerWidth, main: main.scrollWidth - main.clientWidth };
+      });
+      if (m.doc > 0 || m.main > 0) wide.push(`${hash}: document +${m.doc}px, main +${m.main}px`);
+      await shot(`phone-${hash.replace(/[#/?=]+/g, '-').replace(/^-|-$/g, '')}`, { settle: 0 });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    assert.deepEqual(wide, []);
   });
 
   it('keeps settings in the daemon: theme, accent, compact survive a reload', async () => {

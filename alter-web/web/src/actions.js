@@ -41,4 +41,12 @@ export async function runNow(app) {
   return act(() => call('POST', `/processes/${enc(app)}/run`), `${app}: run started`);
 }
 
-export const nsAction = (ns, action) => act(() => call('POST', `/processes/namespace/${enc(ns)}/${action}`));
+export async function nsAction(ns, action) {
+  const n = [...S.procs.values()].filter((p) => p.namespace === ns).length;
+  if (action !== 'start' && S.settings.confirm_namespace && !(await confirm({
+    title: `${action === 'stop' ? 'Stop' : 'Restart'} namespace ${ns}?`,
+    body: `All ${n} process${n === 1 ? '' : 'es'} of ${ns} ${action === 'stop' ? 'are sent their stop signal and stay stopped' : 'are stopped and started again'}.`,
+    confirmLabel: action === 'stop' ? 'Stop all' : 'Restart all', danger: action === 'stop',
+  }))) return undefined;
+  return act(() => call('POST', `/processes/namespace/${enc(ns)}/${action}`), `${ns}: ${action} sent to ${n} process${n === 1 ? '' : 'es'}`);
+}

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Live state of the dashboard. Process states come from the /events stream (applied in
-// batches, once per animation frame); CPU/memory are sampled by polling GET /processes only
-// while a page that shows them is visible (or from `stats` events when alterd samples by
-// itself). Components subscribe to topics ('procs', 'hist', 'notifs', 'stats', 'conn',
-// 'settings') and re-render when one is emitted; rows are memoised on their process object,
-// which is replaced (never mutated) when it changes, so a burst updates only the rows it touches.
+// Live state of the dashboard, from one /events?stats=1 stream and no polling: state changes,
+// per-process CPU/memory (`stats`) and host stats (`host`, both sampled by alterd every 2 s
+// while a stream asks for them), applied in batches once per animation frame. GET /processes
+// is read once when the stream opens (and again after a reconnect); a page that shows an
+// app's past loads GET /processes/{name}/history first and live events are appended.
+// Components subscribe to topics ('procs', 'hist', 'notifs', 'stats', 'conn', 'settings') and
+// re-render when one is emitted; rows are memoised on their process object, which is replaced
+// (never mutated) when it changes, so a burst updates only the rows it touches.
 import { useEffect, useReducer } from 'preact/hooks';
-import { api } from './api.js';
+import { api, enc, errorText } from './api.js';
+import { isActive } from './util.js';
 
 const listeners = new Map();
 export function on(topic, fn) {
@@ -29,6 +32,7 @@ export function useTopic(...topics) {
 export const DEFAULT_SETTINGS = {
   theme: 'system', accent: '#6366f1', compact: false, default_view: 'table', tail_lines: 200,
   confirm_delete: true, confirm_stop: false, confirm_shutdown: true, confirm_clear_logs: true,
+  confirm_namespace: true,
   notify_crash: true, notify_restart: true, notify_start: true, notify_stop: true,
   collapsed: [],
 };
@@ -41,10 +45,9 @@ export const S = {
   conn: 'idle', // idle | connecting | live | reconnecting | down
   notifs: [],
   unread: 0,
-  hist: new Map(), // instance -> {t:[], cpu:[], mem:[]}
+  hist: new Map(), // instance -> {t:[], cpu:[], mem:[], v}
   appEvents: new Map(), // app -> recent state events (newest last)
-  stats: null,
-  statsHist: { cpu: [], mem: [] },
+  stats: null, // {host} from the latest `host` event
   health: null,
   skew: 0, // daemon clock - browser clock (ms)
   settings: { ...DEFAULT_SETTINGS },
@@ -78,22 +81,28 @@ export async function loadSettings() {
   }
 }
 let saveTimer = 0;
-export let settingsSaved = true;
+// 'saved' | 'saving' | an error message (the last save failed: the settings live on in this
+// browser until a save succeeds).
+export let settingsSaved = 'saved';
+export function saveSettings() {
+  clearTimeout(saveTimer);
+  settingsSaved = 'saving';
+  emit('settings');
+  return api('PUT', '/system/settings', S.settings).then((r) => {
+    settingsSaved = r.ok ? 'saved' : `Not saved: ${errorText(r)}`;
+    emit('settings');
+    return r;
+  });
+}
 export function updateSettings(patch, { immediate = false } = {}) {
   S.settings = { ...S.settings, ...patch };
   localStorage.setItem('alter.settings', JSON.stringify(S.settings));
   applySettings();
-  settingsSaved = false;
+  settingsSaved = 'saving';
   emit('settings');
   clearTimeout(saveTimer);
-  const save = async () => {
-    const r = await api('PUT', '/system/settings', S.settings);
-    settingsSaved = r.ok;
-    emit('settings');
-    return r;
-  };
-  if (immediate) return save();
-  saveTimer = setTimeout(save, 350);
+  if (immediate) return saveSettings();
+  saveTimer = setTimeout(saveSettings, 350);
   return null;
 }
 
@@ -136,15 +145,22 @@ function estimateSkew(list) {
   }
 }
 
+// The whole list. Events that arrive meanwhile wait in the queue: those queued before the
+// request went out are in the answer (dropped), the later ones are applied on top of it.
+let loadingAll = 0;
 export async function loadProcesses() {
+  loadingAll++;
+  const mark = queue.length;
   const r = await api('GET', '/processes');
-  if (!r.ok) return false;
+  loadingAll--;
+  if (!r.ok) { schedule(); return false; }
   const first = !S.loaded;
   if (first) performance.mark('alter:procs-loaded');
+  if (!loadingAll) queue.splice(0, mark);
   estimateSkew(r.data.processes);
   setProcesses(r.data.processes);
-  recordHistory(r.data.processes);
   emit('procs');
+  if (queue.length) schedule();
   return true;
 }
 
@@ -160,7 +176,7 @@ export function applyApp(data) {
   if (!single) S.order = S.order.filter((n) => !stale.includes(n));
   for (const p of data.instances) {
     const prev = S.procs.get(p.name);
-    const merged = prev ? { ...p, cpu_percent: prev.cpu_percent, memory_bytes: prev.memory_bytes } : p;
+    const merged = prev && p.status === 'running' ? { ...p, cpu_percent: prev.cpu_percent, memory_bytes: prev.memory_bytes } : p;
     S.procs.set(p.name, prev && same(prev, merged) ? prev : merged);
   }
   if (!single) {
@@ -210,6 +226,14 @@ function applyState(ev) {
     n.exit_code = null;
     n.signal = null;
   }
+  // Why it errored (or waits for a dependency); a new start clears it, as in GET /processes.
+  if (ev.error) n.error = ev.error;
+  else if (ev.to === 'starting' || ev.to === 'running') delete n.error;
+  // Cron and once apps: every run (scheduled, Run now, @reboot) moves last_run; the event
+  // carries the daemon's own last_run / next_run.
+  if ('last_run' in ev) n.last_run = ev.last_run;
+  else if (ev.to === 'running' && (p.type === 'cron' || p.type === 'once')) n.last_run = ev.time_ms;
+  if ('next_run' in ev) n.next_run = ev.next_run;
   if (!LIVE.has(ev.to)) {
     n.started_at = 0;
     n.cpu_percent = 0;
@@ -219,7 +243,6 @@ function applyState(ev) {
   if ('signal' in ev) { n.signal = ev.signal; n.exit_code = null; n.exited_at = ev.time_ms; }
   if (ev.to === 'disabled') n.enabled = false;
   else if (ev.reason === 'enabled') n.enabled = true;
-  if (ev.reason === 'cron' && ev.to === 'running') n.last_run = ev.time_ms;
   S.procs.set(ev.instance, n);
   return p;
 }
@@ -270,7 +293,7 @@ let notifId = 0;
 export function markNotifsRead() { S.unread = 0; emit('notifs'); }
 export function clearNotifs() { S.notifs = []; S.unread = 0; emit('notifs'); }
 
-const HISTORY = 180;
+const HISTORY = 900; // 30 min at 2 s: what alterd keeps too
 function pushHist(name, t, cpu, mem) {
   let h = S.hist.get(name);
   if (!h) S.hist.set(name, (h = { t: [], cpu: [], mem: [] }));
@@ -279,9 +302,42 @@ function pushHist(name, t, cpu, mem) {
   h.v = (h.v || 0) + 1;
   if (h.t.length > HISTORY) { h.t.shift(); h.cpu.shift(); h.mem.shift(); }
 }
-function recordHistory(list) {
-  const t = Date.now();
-  for (const p of list) if (p.status === 'running') pushHist(p.name, t, p.cpu_percent || 0, p.memory_bytes || 0);
+
+// What alterd remembers of an app (GET /processes/{name}/history): its last state events and
+// the CPU/memory samples of the last 30 minutes. Merged under what this page saw live.
+const histLoaded = new Map(); // app or instance -> time of the last load
+export async function loadHistory(name) {
+  const r = await api('GET', `/processes/${enc(name)}/history`);
+  if (!r.ok) return false;
+  histLoaded.set(name, Date.now());
+  const { app, events, samples } = r.data;
+  let evs = S.appEvents.get(app);
+  if (!evs) S.appEvents.set(app, (evs = []));
+  const key = (e) => `${e.time_ms}|${e.instance}|${e.to}`;
+  const seen = new Set(evs.map(key));
+  const older = events.filter((e) => !seen.has(key(e)));
+  if (older.length) {
+    const all = [...older, ...evs].sort((a, b) => a.time_ms - b.time_ms);
+    S.appEvents.set(app, all.slice(-200));
+  }
+  for (const [inst, s] of Object.entries(samples)) {
+    const h = S.hist.get(inst);
+    const first = h && h.t.length ? h.t[0] : Infinity;
+    const t = [], cpu = [], mem = [];
+    for (let i = 0; i < s.t.length; i++) {
+      const ti = s.t[i] - S.skew; // browser time, like the live samples
+      if (ti >= first - 500) break;
+      t.push(ti); cpu.push(s.cpu[i]); mem.push(s.mem[i]);
+    }
+    if (!t.length) continue;
+    const n = h ? { t: [...t, ...h.t], cpu: [...cpu, ...h.cpu], mem: [...mem, ...h.mem] } : { t, cpu, mem };
+    const over = n.t.length - HISTORY;
+    if (over > 0) { n.t.splice(0, over); n.cpu.splice(0, over); n.mem.splice(0, over); }
+    n.v = (h ? h.v || 0 : 0) + 1;
+    S.hist.set(inst, n);
+  }
+  emit('hist', 'events');
+  return true;
 }
 
 // ---- the event stream
@@ -290,7 +346,7 @@ let queue = [];
 let scheduled = false;
 let retryTimer = 0;
 let retryDelay = 1000;
-let lastStatsEvent = 0;
+let fallbackLoad = 0; // timer: read GET /processes even if the stream is slow to open
 export let liveWanted = false;
 
 function setConn(c) {
@@ -307,12 +363,14 @@ function schedule() {
 
 export function flush() {
   scheduled = false;
+  if (loadingAll || !S.loaded) return; // loadProcesses() goes on from here
   const q = queue;
   queue = [];
   if (!q.length) return;
   const notes = [];
   const refetch = new Set();
   let hist = false;
+  let stats = false;
   for (const ev of q) {
     if (ev.type === 'state') {
       if (inflight.has(ev.app)) inflight.get(ev.app).push(ev);
@@ -329,8 +387,10 @@ export function flush() {
     } else if (ev.type === 'removed') {
       removeApp(ev.app);
       refetch.delete(ev.app);
+    } else if (ev.type === 'host') {
+      S.stats = { host: ev };
+      stats = true;
     } else if (ev.type === 'stats') {
-      lastStatsEvent = Date.now();
       const p = S.procs.get(ev.instance);
       if (p && (p.cpu_percent !== ev.cpu_percent || p.memory_bytes !== ev.memory_bytes)) {
         S.procs.set(ev.instance, { ...p, cpu_percent: ev.cpu_percent, memory_bytes: ev.memory_bytes });
@@ -343,6 +403,7 @@ export function flush() {
   notify(notes);
   emit('procs');
   if (hist) emit('hist');
+  if (stats) emit('stats');
   emit('events');
 }
 
@@ -355,14 +416,16 @@ function connect() {
     retryDelay = 1000;
     setConn('live');
     // No replay: read the current state once the stream is up (events from now on apply on
-    // top of it). The first read does not wait for this (a proxy may hold the headers back).
+    // top of it): once at the start, again after a reconnect.
+    clearTimeout(fallbackLoad);
+    fallbackLoad = 0;
     loadProcesses();
   };
   const onEvent = (m) => {
     try { queue.push(JSON.parse(m.data)); } catch { return; }
     schedule();
   };
-  for (const t of ['state', 'added', 'updated', 'removed', 'stats']) es.addEventListener(t, onEvent);
+  for (const t of ['state', 'added', 'updated', 'removed', 'stats', 'host']) es.addEventListener(t, onEvent);
   es.onerror = async () => {
     if (!liveWanted) return;
     if (es && es.readyState !== EventSource.CLOSED) { setConn('reconnecting'); return; }
@@ -382,98 +445,20 @@ function connect() {
 let authProblem = () => {};
 export function setAuthProblemHandler(fn) { authProblem = fn; }
 
-// ---- polling (metrics and host stats), only while visible and wanted
-const metricUsers = new Map();
-let metricTimer = 0;
-let metricInterval = 0;
-
-async function pollMetrics() {
-  metricTimer = 0;
-  if (!liveWanted || !metricUsers.size) return;
-  const wait = Math.min(...metricUsers.values());
-  if (!document.hidden && Date.now() - lastStatsEvent > wait * 2) {
-    const r = await api('GET', '/processes');
-    if (r.ok) {
-      estimateSkew(r.data.processes);
-      let changed = false;
-      for (const q of r.data.processes) {
-        const p = S.procs.get(q.name);
-        if (!p) continue;
-        const patch = {};
-        if (p.cpu_percent !== q.cpu_percent) patch.cpu_percent = q.cpu_percent;
-        if (p.memory_bytes !== q.memory_bytes) patch.memory_bytes = q.memory_bytes;
-        if (p.next_run !== q.next_run) patch.next_run = q.next_run;
-        if (p.last_run !== q.last_run) patch.last_run = q.last_run;
-        if (Object.keys(patch).length) { S.procs.set(q.name, { ...p, ...patch }); changed = true; }
-      }
-      recordHistory(r.data.processes);
-      if (changed) emit('procs');
-      emit('hist');
-    }
-  }
-  if (liveWanted && metricUsers.size && !metricTimer) metricTimer = setTimeout(pollMetrics, Math.min(...metricUsers.values()));
-}
-
-function reschedulePoll() {
-  const want = metricUsers.size ? Math.min(...metricUsers.values()) : 0;
-  if (want === metricInterval && (metricTimer || !want)) return;
-  metricInterval = want;
-  clearTimeout(metricTimer);
-  metricTimer = 0;
-  if (want && liveWanted) metricTimer = setTimeout(pollMetrics, 300);
-}
-
-// A page that shows CPU/memory calls this with how often it wants fresh numbers.
-export function useMetrics(intervalMs) {
-  useEffect(() => {
-    const key = {};
-    metricUsers.set(key, intervalMs);
-    reschedulePoll();
-    return () => { metricUsers.delete(key); reschedulePoll(); };
-  }, [intervalMs]);
-}
-
-let statsTimer = 0;
-async function pollStats() {
-  statsTimer = 0;
-  if (!liveWanted) return;
-  if (!document.hidden) {
-    const r = await api('GET', '/system/stats');
-    if (r.ok) {
-      S.stats = r.data;
-      const h = r.data.host;
-      S.statsHist.cpu.push(h.cpu_percent);
-      S.statsHist.mem.push(h.mem_total_bytes ? (h.mem_used_bytes / h.mem_total_bytes) * 100 : 0);
-      if (S.statsHist.cpu.length > 60) { S.statsHist.cpu.shift(); S.statsHist.mem.shift(); }
-      emit('stats');
-    }
-  }
-  if (liveWanted) statsTimer = setTimeout(pollStats, 5000);
-}
-
-function onVisible() {
-  if (document.hidden || !liveWanted) return;
-  if (!statsTimer) pollStats();
-  if (metricUsers.size && !metricTimer) pollMetrics();
-}
-document.addEventListener('visibilitychange', onVisible);
-
-export async function startLive() {
+export function startLive() {
   liveWanted = true;
-  const h = await api('GET', '/system/health');
-  if (h.ok) { S.health = h.data; emit('stats'); }
   connect();
-  loadProcesses();
-  pollStats();
-  reschedulePoll();
+  // The stream normally opens within milliseconds; should it not (a proxy holding it back),
+  // read the list anyway (and once more when it opens).
+  fallbackLoad = setTimeout(() => { fallbackLoad = 0; if (S.conn !== 'live') loadProcesses(); }, 3000);
+  api('GET', '/system/health').then((h) => { if (h.ok) { S.health = h.data; emit('stats'); } });
 }
 
 export function stopLive() {
   liveWanted = false;
   if (es) { es.close(); es = null; }
   clearTimeout(retryTimer);
-  clearTimeout(statsTimer); statsTimer = 0;
-  clearTimeout(metricTimer); metricTimer = 0; metricInterval = 0;
+  clearTimeout(fallbackLoad); fallbackLoad = 0;
   setConn('idle');
 }
 
@@ -492,9 +477,10 @@ export function namespaces() {
 }
 
 export function counts() {
-  const c = { total: 0, running: 0, stopped: 0, bad: 0, other: 0 };
+  const c = { total: 0, active: 0, running: 0, stopped: 0, bad: 0, other: 0 };
   for (const p of S.procs.values()) {
     c.total++;
+    if (isActive(p.status)) c.active++;
     if (p.status === 'running') c.running++;
     else if (p.status === 'crashed' || p.status === 'errored') c.bad++;
     else if (p.status === 'stopped' || p.status === 'exited' || p.status === 'disabled') c.stopped++;

@@ -135,4 +135,7 @@ export const STATUS_LABEL = {
   crashed: 'crashed', waiting: 'waiting', errored: 'errored', disabled: 'disabled',
 };
 export const isUp = (s) => s === 'running' || s === 'starting' || s === 'stopping' || s === 'waiting';
+// "Active" (the sidebar filter and its count): has a process right now. A cron job between
+// runs or an app in its restart backoff is `waiting`, not active.
+export const isActive = (s) => s === 'running' || s === 'starting' || s === 'stopping';
 export const isBad = (s) => s === 'crashed' || s === 'errored';

@@ -32,9 +32,9 @@ export function LinkButton({ href, icon, children, variant = 'default', size, cl
   );
 }
 
-export function StatusPill({ status, enabled = true }) {
+export function StatusPill({ status, enabled = true, title }) {
   const s = enabled === false && status !== 'running' ? 'disabled' : status;
-  return <span class={`pill s-${s}`}>{s}</span>;
+  return <span class={`pill s-${s}`} title={title}>{s}</span>;
 }
 
 export function Switch({ checked, onChange, label, disabled, id }) {

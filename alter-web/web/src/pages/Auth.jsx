@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api.js';
 import { Icon, Logo } from '../components/icons.jsx';
 import { Button, Field } from '../components/ui.jsx';
-import { StrengthMeter } from './Settings.jsx';
+import { StrengthMeter, weakPassword } from './Settings.jsx';
 
 function useRetry() {
   const [until, setUntil] = useState(0);
@@ -37,11 +37,13 @@ export function Setup({ status, done }) {
   const [err, setErr] = useState({});
   const [busy, setBusy] = useState(false);
   const [left, retry] = useRetry();
+  const strength = useRef(null);
   const min = status.min_password_length || 8;
   const submit = async (e) => {
     e.preventDefault();
     const errs = {};
-    if (v.password.length < min) errs.password = `At least ${min} characters`;
+    const weak = weakPassword(v.password, strength.current, min);
+    if (weak) errs.password = weak;
     else if (v.password !== v.confirm) errs.confirm = 'The passwords differ';
     if (status.setup_requires_code && !v.code.trim()) errs.code = 'Required from another machine: run `alter web` on the server';
     setErr(errs);
@@ -65,7 +67,7 @@ export function Setup({ status, done }) {
         <Field label="Password" id="setup-pw" error={err.password}>
           <input id="setup-pw" type="password" autocomplete="new-password" autoFocus value={v.password} onInput={(e) => setV({ ...v, password: e.currentTarget.value })}
             aria-invalid={err.password ? 'true' : undefined} />
-          <StrengthMeter password={v.password} />
+          <StrengthMeter password={v.password} onResult={(st) => { strength.current = st; }} />
         </Field>
         <Field label="Repeat password" id="setup-pw2" error={err.confirm}>
           <input id="setup-pw2" type="password" autocomplete="new-password" value={v.confirm} onInput={(e) => setV({ ...v, confirm: e.currentTarget.value })}

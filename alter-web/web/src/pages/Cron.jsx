@@ -7,7 +7,7 @@ import { deleteApp, runNow, setEnabled } from '../actions.js';
 import { Button, Empty, IconButton, LinkButton, Menu, Spinner, Switch } from '../components/ui.jsx';
 import { describeCron } from '../cron.js';
 import { href } from '../router.js';
-import { applyApp, S, useMetrics, useTopic } from '../store.js';
+import { applyApp, S, useTopic } from '../store.js';
 import { fmtDateTime, fmtRelative, fmtShortDuration } from '../util.js';
 import { PageHeader } from './Layout.jsx';
 
@@ -34,8 +34,8 @@ function History({ app, expr }) {
       <div>
         <h3 class="sub-title">Recent runs</h3>
         {!runs ? <Spinner /> : runs.length === 0 ? <p class="muted">No runs yet.</p> : (
-          <table class="mini-table">
-            <thead><tr><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Trigger</th><th scope="col">Result</th></tr></thead>
+          <div class="table-scroll"><table class="mini-table">
+            <thead><tr><th scope="col">Started</th><th scope="col" class="num">Duration</th><th scope="col">Trigger</th><th scope="col">Result</th></tr></thead>
             <tbody>
               {runs.slice(0, 10).map((r, i) => (
                 <tr key={i}>
@@ -46,7 +46,7 @@ function History({ app, expr }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </div>
     </div>
@@ -54,8 +54,8 @@ function History({ app, expr }) {
 }
 
 export function CronJobs() {
+  // next_run / last_run come with every state event of a job (a scheduled run, Run now).
   useTopic('procs', 'events');
-  useMetrics(10000); // next_run / last_run move on without a state change
   const [open, setOpen] = useState(null);
   const jobs = [];
   const seen = new Set();
@@ -103,8 +103,8 @@ export function CronJobs() {
                   return [
                     <tr key={p.app} class={`prow${enabled ? '' : ' is-disabled'}`} data-name={p.app}>
                       <td class="c-name">
-                        <a class="pname" href={href('processes', p.app)}>{p.app}</a>
-                        <span class="pcmd">{p.command} {(p.args || []).join(' ')}</span>
+                        <a class="pname" href={href('processes', p.app)} title={p.app}>{p.app}</a>
+                        <span class="pcmd" title={`${p.command} ${(p.args || []).join(' ')}`}>{p.command} {(p.args || []).join(' ')}</span>
                       </td>
                       <td>
                         <code class="expr">{expr || '…'}</code>

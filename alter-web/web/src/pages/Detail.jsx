@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// One process: state and actions, enable switch, CPU and memory over time (a rolling history
-// kept in the page), restart history (events seen since the dashboard opened, plus the last
-// exit the daemon reports), cron schedule and runs, the configuration, recent log lines.
+// One process: state and actions (and why it is not running), enable switch, CPU and memory
+// over time and the restart history (what alterd kept, GET …/history, then live events), cron
+// schedule and runs, the configuration, recent log lines.
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, enc } from '../api.js';
 import { deleteApp, resetProc, restartProc, runNow, setEnabled, startProc, stopProc } from '../actions.js';
@@ -11,7 +11,7 @@ import { LogView } from '../components/LogView.jsx';
 import { Button, Empty, LinkButton, Spinner, StatusPill, Switch, Uptime } from '../components/ui.jsx';
 import { describeCron } from '../cron.js';
 import { href } from '../router.js';
-import { applyApp, S, useMetrics, useTopic } from '../store.js';
+import { applyApp, loadHistory, S, useTopic } from '../store.js';
 import { fmtBytes, fmtDateTime, fmtPercent, fmtShortDuration, fmtTime, isSecretName, isUp, joinArgs } from '../util.js';
 import { PageHeader } from './Layout.jsx';
 
@@ -33,7 +33,12 @@ function exitText(p) {
 
 const EVENT_TEXT = {
   crashed: (e) => `Crashed${e.exit_code != null ? ` with exit code ${e.exit_code}` : e.signal ? ` (${e.signal})` : ''}`,
-  errored: (e) => `Gave up${e.error ? `: ${e.error}` : ''}`,
+  errored: (e) => {
+    const why = e.error || '';
+    if (/^gave up\b/i.test(why)) return why[0].toUpperCase() + why.slice(1); // "Gave up after 3 restarts within 60 s"
+    if (!why) return 'Gave up';
+    return `${e.reason === 'spawn failed' ? 'Could not start' : 'Errored'}: ${why}`;
+  },
   exited: (e) => `Exited${e.exit_code != null ? ` with code ${e.exit_code}` : ''}`,
   stopped: (e) => `Stopped${e.signal ? ` (${e.signal})` : ''}`,
   waiting: (e) => (e.delay_ms != null ? `Waiting ${fmtShortDuration(e.delay_ms)} before restarting` : 'Waiting for the next run'),
@@ -67,7 +72,7 @@ function RestartHistory({ app, instances }) {
           </li>
         ))}
       </ol>
-      <p class="muted small">Events are recorded while the dashboard is open.</p>
+      <p class="muted small">alterd keeps each app's last 100 state changes (until it restarts).</p>
     </div>
   );
 }
@@ -82,8 +87,8 @@ function Runs({ app }) {
   if (!runs) return <Spinner />;
   if (!runs.length) return <p class="muted">No runs yet.</p>;
   return (
-    <table class="mini-table">
-      <thead><tr><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Trigger</th><th scope="col">Result</th></tr></thead>
+    <div class="table-scroll"><table class="mini-table">
+      <thead><tr><th scope="col">Started</th><th scope="col" class="num">Duration</th><th scope="col">Trigger</th><th scope="col">Result</th></tr></thead>
       <tbody>
         {runs.slice(0, 20).map((r, i) => (
           <tr key={i}>
@@ -95,7 +100,30 @@ function Runs({ app }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
+  );
+}
+
+// Why the process (or each instance) is not running, as alterd reports it: a spawn error
+// ("cannot change to directory …"), giving up, or the dependency it waits for.
+function WhyNot({ instances, multi }) {
+  const bad = instances.filter((x) => x.error && x.status !== 'running');
+  if (!bad.length) return null;
+  const gaveUp = (x) => /^gave up\b/i.test(x.error);
+  const head = (x) => (gaveUp(x) ? '' : x.status === 'errored' ? 'Could not start' : x.status === 'waiting' ? 'Waiting' : 'Not running');
+  return (
+    <div class="why-banner" role="status">
+      <Icon name="alert" />
+      <ul>
+        {bad.map((x) => (
+          <li key={x.name}>
+            {multi && <strong>{x.name}: </strong>}
+            {gaveUp(x) ? <strong>{x.error[0].toUpperCase() + x.error.slice(1)}</strong>
+              : <><strong>{head(x)}:</strong> <span class="why-text">{x.error}</span></>}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -151,7 +179,6 @@ function Config({ spec }) {
 
 export function Detail({ name }) {
   useTopic('procs', 'hist');
-  useMetrics(2000);
   const [info, setInfo] = useState(null);
   const [error, setError] = useState('');
   const inst = S.procs.get(name);
@@ -161,6 +188,7 @@ export function Detail({ name }) {
   useEffect(() => {
     setError('');
     call('GET', `/processes/${enc(name)}`).then((d) => { applyApp(d); setInfo(d); }, (e) => setError(e.status === 404 ? `No process named ${name}.` : e.message));
+    loadHistory(name); // the charts and the restart history start with what alterd kept
   }, [name]);
 
   if (error) return <div class="page-body"><Empty icon="alert" title="Not found"><p>{error}</p><LinkButton href="#/processes">Back to the list</LinkButton></Empty></div>;
@@ -190,7 +218,7 @@ export function Detail({ name }) {
   return (
     <>
       <PageHeader back={{ href: '#/processes', label: 'Back to processes' }} title={
-        <span class="title-row">{name}{status === 'mixed' ? <span class="pill s-waiting">mixed</span> : <StatusPill status={status} enabled={enabled} />}</span>
+        <span class="title-row"><span class="title-name" title={name}>{name}</span>{status === 'mixed' ? <span class="pill s-waiting">mixed</span> : <StatusPill status={status} enabled={enabled} />}</span>
       } sub={<span class="chips"><span class="chip">{spec.namespace}</span><span class="chip">{spec.type}</span>{multi && <span class="chip">{instances.length} instances</span>}{name !== appName && <a class="chip" href={href('processes', appName)}>app {appName}</a>}</span>}>
         <label class="switch-label">
           <Switch checked={enabled} label={`Enabled (${enabled ? 'on' : 'off'})`} onChange={(v) => setEnabled(appName, v)} />
@@ -206,6 +234,7 @@ export function Detail({ name }) {
         <Button icon="trash" variant="danger-ghost" onClick={() => deleteApp(appName, { after: '#/processes' })}>Delete</Button>
       </PageHeader>
       <div class="page-body detail">
+        <WhyNot instances={instances} multi={multi} />
         <div class="stat-tiles">
           <Stat label="PID">{multi ? instances.filter((x) => x.pid).length + ' running' : <span class="num">{p.pid || '–'}</span>}</Stat>
           <Stat label="Uptime">{!multi && p.status === 'running' ? <Uptime since={p.started_at} /> : '–'}</Stat>
@@ -231,8 +260,8 @@ export function Detail({ name }) {
         {multi && (
           <section class="panel">
             <h2 class="panel-title"><Icon name="layers" />Instances</h2>
-            <table class="mini-table">
-              <thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col">PID</th><th scope="col">Uptime</th><th scope="col">Restarts</th><th scope="col">CPU</th><th scope="col">Memory</th></tr></thead>
+            <div class="table-scroll"><table class="mini-table instances">
+              <thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col" class="num">PID</th><th scope="col">Uptime</th><th scope="col" class="num">Restarts</th><th scope="col" class="num">CPU</th><th scope="col" class="num">Memory</th></tr></thead>
               <tbody>
                 {instances.map((x) => (
                   <tr key={x.name}>
@@ -246,7 +275,7 @@ export function Detail({ name }) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           </section>
         )}
         {isCron && (

@@ -52,7 +52,7 @@ function Sidebar({ section, route, open, onClose, onLock, onLogout, onShutdown }
           <li><a href="#/processes" class={onList && !activeNs && !activeOnly ? 'active' : ''} onClick={onClose}>
             <span class="ns-dot all" aria-hidden="true" /><span>All processes</span><span class="nav-count">{c.total}</span></a></li>
           <li><a href="#/processes?active=1" class={activeOnly ? 'active' : ''} onClick={onClose}>
-            <span class="ns-dot up" aria-hidden="true" /><span>Active</span><span class="nav-count">{c.running}</span></a></li>
+            <span class="ns-dot up" aria-hidden="true" /><span>Active</span><span class="nav-count" title="Running, starting or stopping">{c.active}</span></a></li>
         </ul>
         {ns.length > 0 && <h2 class="side-title">Namespaces</h2>}
         <ul class="nav nav-filters">

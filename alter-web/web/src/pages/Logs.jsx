@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The log pages: one process's log viewer, the log library (every process in one searchable
-// view with level colouring) and log volume (lines per hour per process, counted from the
-// stored lines: GET /processes/all/logs, plus the archived days the range reaches).
+// view with level colouring) and log volume (lines per hour per process, counted by alterd
+// from the stored files: GET /processes/{name}/logs/volume).
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, enc, errorText } from '../api.js';
 import { StackedBars } from '../components/charts.jsx';
 import { Icon } from '../components/icons.jsx';
 import { LogView } from '../components/LogView.jsx';
@@ -60,45 +60,28 @@ const RANGES = [
   { value: 24, label: '24 h' },
   { value: 72, label: '3 days' },
 ];
-const MAX_LINES = 50000;
 const HOUR = 3600000;
 
-async function fetchLines(hours) {
+// Per-hour counts from alterd, from the start of the local hour `hours` ago until now.
+async function fetchVolume(hours, only) {
   const now = Date.now();
-  const from = now - hours * HOUR;
-  // Archives are per (UTC) day; the current files hold the lines since the last daily rotation.
-  const today = new Date(now).toISOString().slice(0, 10);
-  const days = new Set();
-  for (let t = from; t < now; t += HOUR) days.add(new Date(t).toISOString().slice(0, 10));
-  days.delete(today);
-  const reqs = [api('GET', `/processes/all/logs?lines=${MAX_LINES}`)];
-  for (const d of days) reqs.push(api('GET', `/processes/all/logs?lines=${MAX_LINES}&date=${d}`));
-  const rs = await Promise.all(reqs);
-  const bad = rs.find((r) => !r.ok && r.status !== 404);
-  if (bad) throw new Error((bad.data && bad.data.error && bad.data.error.message) || `HTTP ${bad.status}`);
-  const lines = [];
-  let capped = false;
-  for (const r of rs) {
-    if (!r.ok) continue;
-    if (r.data.lines.length >= MAX_LINES) capped = true;
-    for (const l of r.data.lines) if (l.time_ms >= from) lines.push(l);
-  }
-  return { lines, capped, from, now };
+  const from = new Date(now - hours * HOUR);
+  from.setMinutes(0, 0, 0);
+  const r = await api('GET', `/processes/${enc(only || 'all')}/logs/volume?from=${from.getTime()}&to=${now}&bucket_ms=${HOUR}`);
+  if (!r.ok) throw new Error(errorText(r));
+  return r.data;
 }
 
-function bucketize({ lines, from, now }, hours, only) {
-  const start = Math.floor(from / HOUR) * HOUR;
-  const n = Math.ceil((now - start) / HOUR);
+// The series (per instance and stream) summed per app; the 7 busiest apps and "others".
+function bucketize(v) {
+  const n = v.buckets;
   const per = new Map(); // app -> counts
-  for (const l of lines) {
-    const app = l.app || l.instance;
-    if (only && app !== only) continue;
-    let c = per.get(app);
-    if (!c) per.set(app, (c = { out: new Array(n).fill(0), err: new Array(n).fill(0), total: 0 }));
-    const i = Math.floor((l.time_ms - start) / HOUR);
-    if (i < 0 || i >= n) continue;
-    c[l.stream === 'err' ? 'err' : 'out'][i]++;
-    c.total++;
+  for (const s of v.series) {
+    let c = per.get(s.app);
+    if (!c) per.set(s.app, (c = { out: new Array(n).fill(0), err: new Array(n).fill(0), total: 0 }));
+    const into = c[s.stream === 'err' ? 'err' : 'out'];
+    for (let i = 0; i < n; i++) into[i] += s.counts[i] || 0;
+    c.total += s.total;
   }
   const ranked = [...per.entries()].sort((a, b) => b[1].total - a[1].total);
   const top = ranked.slice(0, 7);
@@ -107,7 +90,7 @@ function bucketize({ lines, from, now }, hours, only) {
   if (rest.length) keys.push({ label: `${rest.length} others`, color: 7 });
   const buckets = [];
   for (let i = 0; i < n; i++) {
-    const t = start + i * HOUR;
+    const t = v.from_ms + i * v.bucket_ms;
     const d = new Date(t);
     const values = top.map(([, c]) => c.out[i] + c.err[i]);
     if (rest.length) values.push(rest.reduce((a, [, c]) => a + c.out[i] + c.err[i], 0));
@@ -126,10 +109,10 @@ export function LogVolume() {
   useEffect(() => {
     setData(null);
     setError('');
-    fetchLines(hours).then(setData, (e) => setError(e.message));
-  }, [hours, tick]);
+    fetchVolume(hours, only).then(setData, (e) => setError(e.message));
+  }, [hours, only, tick]);
   const fmtN = (v) => (v >= 10000 ? `${Math.round(v / 1000)}k` : v >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v)));
-  const b = data && bucketize(data, hours, only);
+  const b = data && bucketize(data);
   const peak = b && b.buckets.reduce((a, x, i) => { const s = x.values.reduce((p, v) => p + v, 0); return s > a.v ? { v: s, i } : a; }, { v: 0, i: -1 });
   return (
     <>
@@ -161,18 +144,18 @@ export function LogVolume() {
               <ul class="legend">
                 {b.keys.map((k) => <li key={k.label} class={`c${k.color}`}><i aria-hidden="true" />{k.label}</li>)}
               </ul>
-              {data.capped && <p class="muted small">Counted from the newest {MAX_LINES.toLocaleString()} stored lines per day: older hours may be incomplete.</p>}
+              {data.truncated && <p class="muted small">Only the first {Math.round(data.bytes_scanned / 1048576)} MiB of log files were counted: the totals are lower bounds.</p>}
             </section>
             <section class="panel">
               <h2 class="panel-title"><Icon name="table" />By process</h2>
-              <table class="mini-table">
+              <div class="table-scroll"><table class="mini-table">
                 <thead><tr><th scope="col">Process</th><th scope="col" class="num">Lines</th><th scope="col" class="num">stderr</th><th scope="col" class="num">Per hour (avg)</th><th scope="col"><span class="sr-only">Logs</span></th></tr></thead>
                 <tbody>
                   {b.ranked.map(([app, c]) => {
                     const err = c.err.reduce((x, y) => x + y, 0);
                     return (
                       <tr key={app}>
-                        <td><a href={href('processes', app)}>{app}</a></td>
+                        <td class="cell-name"><a href={href('processes', app)} title={app}>{app}</a></td>
                         <td class="num">{c.total.toLocaleString()}</td>
                         <td class={`num${err ? ' bad-text' : ''}`}>{err.toLocaleString()}</td>
                         <td class="num">{(c.total / b.n).toFixed(1)}</td>
@@ -181,7 +164,7 @@ export function LogVolume() {
                     );
                   })}
                 </tbody>
-              </table>
+              </table></div>
             </section>
           </>
         )}

@@ -8,8 +8,8 @@ import { Sparkline } from '../components/charts.jsx';
 import { Icon } from '../components/icons.jsx';
 import { Bar, Empty, FloatingMenu, IconButton, LinkButton, memo, Segmented, Spinner, StatusPill, Uptime } from '../components/ui.jsx';
 import { href } from '../router.js';
-import { counts, S, updateSettings, useMetrics, useTopic } from '../store.js';
-import { fmtBytes, fmtPercent, isUp, joinArgs } from '../util.js';
+import { counts, S, updateSettings, useTopic } from '../store.js';
+import { fmtBytes, fmtPercent, isActive, isUp, joinArgs } from '../util.js';
 import { PageHeader } from './Layout.jsx';
 
 let firstRenderMarked = false;
@@ -54,14 +54,19 @@ function rowMenuItems(p) {
   ];
 }
 
+// Why a process is not running (spawn error, gave up, waits for a dependency), if it says.
+const whyNot = (p) => (p.error && p.status !== 'running' ? p.error : '');
+
 const Row = memo(({ p }) => {
   const up = p.status === 'running';
+  const why = whyNot(p);
+  const cmd = `${p.command} ${joinArgs(p.args)}`;
   return (
     <tr class={`prow${p.enabled === false ? ' is-disabled' : ''} st-${p.status}`} data-name={p.name}>
-      <td class="c-status"><StatusPill status={p.status} enabled={p.enabled} /></td>
+      <td class="c-status"><StatusPill status={p.status} enabled={p.enabled} title={why || undefined} /></td>
       <td class="c-name">
-        <a href={href('processes', p.name)} class="pname">{p.name}</a>
-        <span class="pcmd" title={`${p.command} ${joinArgs(p.args)}`}>{p.command} {joinArgs(p.args)}</span>
+        <a href={href('processes', p.name)} class="pname" title={p.name}>{p.name}</a>
+        {why ? <span class="pwhy" title={`${why}\n${cmd}`}>{why}</span> : <span class="pcmd" title={cmd}>{cmd}</span>}
       </td>
       <td class="c-pid num">{p.pid || '–'}</td>
       <td class="c-uptime">{up ? <Uptime since={p.started_at} /> : <span class="muted">–</span>}</td>
@@ -75,13 +80,15 @@ const Row = memo(({ p }) => {
 
 const Card = memo(({ p, hist }) => { // eslint-disable-line no-unused-vars
   const up = p.status === 'running';
+  const why = whyNot(p);
+  const cmd = `${p.command} ${joinArgs(p.args)}`;
   return (
     <article class={`pcard${p.enabled === false ? ' is-disabled' : ''} st-${p.status}`} data-name={p.name} aria-label={p.name}>
       <header>
-        <a href={href('processes', p.name)} class="pname">{p.name}</a>
-        <StatusPill status={p.status} enabled={p.enabled} />
+        <a href={href('processes', p.name)} class="pname" title={p.name}>{p.name}</a>
+        <StatusPill status={p.status} enabled={p.enabled} title={why || undefined} />
       </header>
-      <p class="pcmd" title={`${p.command} ${joinArgs(p.args)}`}>{p.command} {joinArgs(p.args)}</p>
+      {why ? <p class="pwhy" title={`${why}\n${cmd}`}>{why}</p> : <p class="pcmd" title={cmd}>{cmd}</p>}
       <div class="card-metrics">
         <div>
           <span class="k">CPU</span>
@@ -147,7 +154,6 @@ export function ProcessList({ route }) {
     else if (act === 'menu') setMenu(menu && menu.anchor === b ? null : { name, anchor: b });
   };
   const view = S.settings.default_view === 'cards' ? 'cards' : 'table';
-  useMetrics(view === 'cards' ? 3000 : 5000);
   const ns = route.query.get('ns');
   const active = route.query.get('active') === '1';
   const collapsed = new Set(S.settings.collapsed || []);
@@ -162,7 +168,7 @@ export function ProcessList({ route }) {
     for (const n of S.order) {
       const p = S.procs.get(n);
       if (ns && p.namespace !== ns) continue;
-      if (active && !isUp(p.status)) continue;
+      if (active && !isActive(p.status)) continue;
       if (!matches(p, query)) continue;
       if (!m.has(p.namespace)) m.set(p.namespace, []);
       m.get(p.namespace).push(p);

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api.js';
 import { Icon } from '../components/icons.jsx';
 import { Button, Field, Segmented, Switch, toast } from '../components/ui.jsx';
-import { S, settingsSaved, updateSettings, useTopic } from '../store.js';
+import { S, saveSettings, settingsSaved, updateSettings, useTopic } from '../store.js';
 import { debounce } from '../util.js';
 import { PageHeader } from './Layout.jsx';
 
@@ -87,6 +87,7 @@ function General() {
         <h2 class="panel-title">Confirmations</h2>
         <Toggle k="confirm_delete" label="Confirm before deleting a process" />
         <Toggle k="confirm_stop" label="Confirm before stopping a process" />
+        <Toggle k="confirm_namespace" label="Confirm before stopping or restarting a whole namespace" />
         <Toggle k="confirm_clear_logs" label="Confirm before clearing logs" />
         <Toggle k="confirm_shutdown" label="Confirm before shutting down the daemon" />
       </section>
@@ -102,12 +103,14 @@ function General() {
   );
 }
 
-function StrengthMeter({ password }) {
+// alter-web's estimate (POST /auth/strength), which setup and change-password enforce: at least
+// 8 characters and not "very weak". `onResult` gets each answer.
+function StrengthMeter({ password, onResult }) {
   const [st, setSt] = useState(null);
   const check = useRef(debounce(async (pw) => {
-    if (!pw) { setSt(null); return; }
+    if (!pw) { setSt(null); onResult?.(null); return; }
     const r = await api('POST', '/auth/strength', { password: pw });
-    if (r.ok) setSt(r.data);
+    if (r.ok) { setSt(r.data); onResult?.(r.data); }
   }, 200)).current;
   useEffect(() => { check(password); }, [password]);
   useEffect(() => () => check.cancel(), []);
@@ -118,21 +121,31 @@ function StrengthMeter({ password }) {
         {[0, 1, 2, 3].map((i) => <span key={i} class={password && i < Math.max(1, score) ? 'on' : ''} />)}
       </div>
       <span class="strength-label">{password ? (st ? st.label : '…') : 'Strength'}</span>
+      {password && st && !st.acceptable && <span class="strength-no">not accepted</span>}
       {st && st.feedback && st.feedback.length > 0 && <p class="muted small strength-tip">{st.feedback[0]}</p>}
     </div>
   );
 }
 export { StrengthMeter };
 
+// A password the server will refuse, as far as the meter knows: the field error to show.
+export function weakPassword(pw, st, min = 8) {
+  if (pw.length < min) return `At least ${min} characters`;
+  if (st && st.score === 0) return 'Too easy to guess: add more words or characters';
+  return '';
+}
+
 function ChangePassword() {
   const [v, setV] = useState({ current: '', next: '', confirm: '' });
   const [err, setErr] = useState({});
   const [busy, setBusy] = useState(false);
+  const strength = useRef(null);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
     const errs = {};
-    if (v.next.length < 8) errs.next = 'At least 8 characters';
+    const weak = weakPassword(v.next, strength.current);
+    if (weak) errs.next = weak;
     else if (v.next !== v.confirm) errs.confirm = 'The passwords differ';
     setErr(errs);
     if (Object.keys(errs).length) return;
@@ -154,7 +167,7 @@ function ChangePassword() {
         </Field>
         <Field label="New password" id="pw-new" error={err.next} wide>
           <input id="pw-new" type="password" autocomplete="new-password" value={v.next} onInput={set('next')} required minLength={8} aria-invalid={err.next ? 'true' : undefined} />
-          <StrengthMeter password={v.next} />
+          <StrengthMeter password={v.next} onResult={(st) => { strength.current = st; }} />
         </Field>
         <Field label="Repeat the new password" id="pw-rep" error={err.confirm} wide>
           <input id="pw-rep" type="password" autocomplete="new-password" value={v.confirm} onInput={set('confirm')} required aria-invalid={err.confirm ? 'true' : undefined} />
@@ -181,9 +194,15 @@ function Pin({ status, reload }) {
     else if (r.status === 422) setErr({ pin: errorText(r) });
     else setErr({ form: errorText(r) });
   };
+  // Like setting it, removing the PIN takes the password (the field below).
   const remove = async () => {
-    const r = await api('DELETE', '/auth/pin');
-    if (r.ok) { toast('PIN removed', 'ok'); reload(); } else toast(errorText(r), 'error');
+    if (!v.password) { setErr({ password: 'Enter your password to remove the PIN' }); document.getElementById('pin-pw')?.focus(); return; }
+    setBusy(true);
+    const r = await api('DELETE', '/auth/pin', { password: v.password });
+    setBusy(false);
+    if (r.ok) { toast('PIN removed', 'ok'); setV({ pin: '', password: '' }); setErr({}); reload(); return; }
+    if (r.status === 401) setErr({ password: 'Wrong password' });
+    else setErr({ form: errorText(r) });
   };
   return (
     <form class="panel" onSubmit={submit}>
@@ -194,7 +213,7 @@ function Pin({ status, reload }) {
           <input id="pin-new" type="password" inputMode="numeric" autocomplete="off" maxLength={6} pattern="[0-9]*" value={v.pin}
             onInput={(e) => setV({ ...v, pin: e.currentTarget.value.replace(/\D/g, '') })} aria-invalid={err.pin ? 'true' : undefined} />
         </Field>
-        <Field label="Your password" id="pin-pw" error={err.password}>
+        <Field label="Your password" id="pin-pw" error={err.password} hint="Needed to set, change or remove the PIN.">
           <input id="pin-pw" type="password" autocomplete="current-password" value={v.password} onInput={(e) => setV({ ...v, password: e.currentTarget.value })} aria-invalid={err.password ? 'true' : undefined} />
         </Field>
       </div>
@@ -264,7 +283,9 @@ export function Settings({ tab = 'general' }) {
   const t = TABS.find((x) => x[0] === tab) ? tab : 'general';
   return (
     <>
-      <PageHeader title="Settings" sub={<span class="save-state">{settingsSaved ? <><Icon name="check" size={14} /> Saved to the daemon</> : 'Saving…'}</span>} />
+      <PageHeader title="Settings" sub={settingsSaved === 'saved' ? <span class="save-state"><Icon name="check" size={14} /> Saved to the daemon</span>
+        : settingsSaved === 'saving' ? <span class="save-state">Saving…</span>
+          : <span class="save-state bad" role="alert"><Icon name="alert" size={14} /> {settingsSaved} <button type="button" class="link-btn" onClick={saveSettings}>Retry</button></span>} />
       <div class="page-body settings">
         <nav class="tabs" aria-label="Settings sections">
           {TABS.map(([id, label, icon]) => (
