@@ -232,6 +232,12 @@ int cmd_logs(session &s, std::string_view cmd, std::span<const std::string> args
         }
         q.re = &re;
     }
+    struct regex_owner {
+        regex_t *re;
+        ~regex_owner() {
+            if (re != nullptr) regfree(re);
+        }
+    } owner{q.re};
     printer p;
     p.color = s.color_out();
     if (a.has(o_dates)) return dates(s, t);

@@ -45,8 +45,10 @@ int fail(int code, std::string msg) { return set_last_error(error(code, std::mov
 /// Copy a caller's option struct that may be older (smaller) than ours.
 template <class T> bool copy_options(const T *in, T &out) {
     if (in == nullptr) return true;
-    if (in->struct_size < sizeof(uint32_t) * 2) return false;
-    size_t n = std::min<size_t>(in->struct_size, sizeof(T));
+    uint32_t size = 0; // read as bytes: an old caller's struct need not be aligned for today's T
+    std::memcpy(&size, in, sizeof size);
+    if (size < sizeof(uint32_t) * 2) return false;
+    size_t n = std::min<size_t>(size, sizeof(T));
     std::memcpy(&out, in, n);
     out.struct_size = sizeof(T);
     return true;
