@@ -191,8 +191,10 @@ ALTER_API int alter_context_reap(alter_context_t *ctx);
 /* ------------------------------------------------------------------------------------------ */
 /*
  * An app is a spec (JSON, docs/CONFIG.md) and 1..N instances named `name` (one instance) or
- * `name-0` ... `name-N-1`. A `target` names an app, one instance, "all", or "ns:NAMESPACE".
- * Actions return the number of instances they affected (>= 0).
+ * `name-0` ... `name-N-1`. A `target` names an app, one instance, "all", "ns:NAMESPACE", or a
+ * comma-separated list of apps and instances ("api,worker-1"). Stopping or removing several apps
+ * goes in dependency layers (dependents first). Actions return the number of instances they
+ * affected (>= 0).
  */
 
 #define ALTER_ADD_START 0x1u  /* start the app after adding it (if enabled) */
@@ -228,8 +230,10 @@ ALTER_API int alter_app_spec(alter_context_t *ctx, const char *name, char **ret_
 /** Recent cron/once runs: {"runs":[{"start_ms","duration_ms","exit_code","signal",...}]}. */
 ALTER_API int alter_app_runs(alter_context_t *ctx, const char *target, char **ret_json);
 /**
- * Block until every instance of `target` is in one of the states of `state_mask`
- * (bit 1 << ALTER_STATE_*), or timeout_ms passes (ALTER_ETIMEDOUT), or the context shuts down or
+ * Block until every instance of `target` is in one of the states of `state_mask` at the same
+ * time (bit 1 << ALTER_STATE_*; a condition on the present, checked now and at every change, so a
+ * state that an instance passes through while another is elsewhere does not count; the Python
+ * and Node bindings' wait() also accept "has been in the state since the call"), or timeout_ms passes (ALTER_ETIMEDOUT), or the context shuts down or
  * is freed (ALTER_ECLOSED). Not from the loop thread.
  */
 ALTER_API int alter_app_wait(alter_context_t *ctx, const char *target, uint32_t state_mask,
