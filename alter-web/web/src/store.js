@@ -407,11 +407,26 @@ export function flush() {
   emit('events');
 }
 
+// A tab hidden for a minute gives up the stats (alterd then stops sampling, unless another
+// client asks); they come back, with a fresh read of the list, when it is shown again.
+let withStats = true;
+let hiddenTimer = 0;
+document.addEventListener('visibilitychange', () => {
+  clearTimeout(hiddenTimer);
+  if (!liveWanted) return;
+  if (document.hidden) {
+    hiddenTimer = setTimeout(() => { if (document.hidden && liveWanted && withStats) { withStats = false; connect(); } }, 60000);
+  } else if (!withStats) {
+    withStats = true;
+    connect();
+  }
+});
+
 function connect() {
   clearTimeout(retryTimer);
   if (es) es.close();
   setConn(S.conn === 'idle' ? 'connecting' : 'reconnecting');
-  es = new EventSource('/api/v1/events?stats=1');
+  es = new EventSource(withStats ? '/api/v1/events?stats=1' : '/api/v1/events');
   es.onopen = () => {
     retryDelay = 1000;
     setConn('live');
@@ -447,6 +462,7 @@ export function setAuthProblemHandler(fn) { authProblem = fn; }
 
 export function startLive() {
   liveWanted = true;
+  withStats = true;
   connect();
   // The stream normally opens within milliseconds; should it not (a proxy holding it back),
   // read the list anyway (and once more when it opens).

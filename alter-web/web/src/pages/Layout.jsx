@@ -61,7 +61,7 @@ function Sidebar({ section, route, open, onClose, onLock, onLogout, onShutdown }
               <a href={`#/processes?ns=${encodeURIComponent(n.name)}`} class={activeNs === n.name ? 'active' : ''} onClick={onClose}
                 aria-label={`Namespace ${n.name}: ${n.up} of ${n.total} running`}>
                 <span class={`ns-dot${n.bad ? ' bad' : n.up === n.total ? ' up' : n.up ? ' part' : ''}`} aria-hidden="true" />
-                <span class="ns-name">{n.name}</span><span class="nav-count">{n.up}/{n.total}</span>
+                <span class="ns-name" title={n.name}>{n.name}</span><span class="nav-count">{n.up}/{n.total}</span>
               </a>
             </li>
           ))}
