@@ -73,7 +73,8 @@ export function Spinner({ label = 'Loading' }) {
 export function Bar({ value, max = 100, kind }) {
   const pct = Math.max(0, Math.min(100, max ? (value / max) * 100 : 0));
   const ref = useRef();
-  useEffect(() => { if (ref.current) ref.current.style.width = pct.toFixed(1) + '%'; }, [pct]);
+  // Before the paint (a layout effect): a burst of new rows is painted once, not twice.
+  useLayoutEffect(() => { if (ref.current) ref.current.style.width = pct.toFixed(1) + '%'; }, [pct]);
   return <span class={`bar${kind ? ' bar-' + kind : ''}${pct > 85 ? ' bar-hot' : ''}`} aria-hidden="true"><span ref={ref} /></span>;
 }
 
@@ -83,7 +84,7 @@ let tickTimer = 0;
 function tickAll() { for (const f of tickers) f(); }
 export function Uptime({ since }) {
   const ref = useRef();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const f = () => { if (ref.current) ref.current.textContent = since ? fmtDuration(now() - since) : '–'; };
     f();
     tickers.add(f);
