@@ -9,7 +9,6 @@ import json
 import os
 import resource
 import subprocess
-import time
 
 from . import procs
 from .util import mono, run, unix_request, wait_until
@@ -71,18 +70,23 @@ class Manager:
         raise NotImplementedError
 
     def version(self):
+        """The version string; raises when the manager is not usable (the peer is then skipped)."""
         return "?"
+
+    def how(self):
+        """Markdown lines for docs/BENCHMARKS.md: how the harness drives this manager."""
+        return []
 
     def command_env(self):
         """The environment the manager's commands need (PM2_HOME...)."""
         return getattr(self, "env", None)
 
-    def _popen(self, argv, env, log_name):
-        log = open(os.path.join(self.dir, log_name), "ab")
+    def limits_preexec(self):
+        """A preexec_fn for the daemon (or the command that starts it): scale runs need room for a
+        few descriptors per app (as root the hard limit may be raised)."""
         nofile = self.ctx.nofile
 
         def limits():
-            # Scale runs: room for a few descriptors per app (as root the hard limit may be raised).
             if nofile:
                 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
                 want = max(soft, nofile)
@@ -90,8 +94,12 @@ class Manager:
                     resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
                 except (ValueError, OSError):
                     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return limits
+
+    def _popen(self, argv, env, log_name):
+        log = open(os.path.join(self.dir, log_name), "ab")
         p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                             start_new_session=True, cwd=self.dir, preexec_fn=limits)
+                             start_new_session=True, cwd=self.dir, preexec_fn=self.limits_preexec())
         log.close()
         self.ctx.cleanup.add(p.pid)
         return p
@@ -127,6 +135,24 @@ class Alter(Manager):
     def version(self):
         rc, out, _ = run([self.ctx.alterd, "--version"])
         return out.strip().split()[-1] if rc == 0 else "?"
+
+    def how(self):
+        app = self._app_spec("s001", {})
+        return [
+            "Built by `scripts/bench` in `build-bench` (`meson setup -Dbuildtype=release -Dtests=false`).",
+            "Daemon: `alterd --home $W/home --foreground --no-web` (the dashboard session adds "
+            "`--web-port 0 --web-bind 127.0.0.1` instead of `--no-web`); it is up when "
+            "`GET /api/v1/system/health` on `$W/home/alterd.sock` answers 200.",
+            f"Apps: `alter --home $W/home start $W/eco-N.json` (over 4096 apps, alter's limit per file: several "
+            "files, one `alter start` each, chained with `&&`), one app each: "
+            f"`{json.dumps(app).replace(self.dir, '$W')}`. "
+            "M3 and M4 add their app with `POST /api/v1/processes` (M3: `restart_delay_ms: 0, "
+            "max_restart_delay_ms: 0`; M4: `restart: never`, `log_max_size: 0`, `log_retain_days: 0`, "
+            "log file `$W/home/logs/flood/out.log`, each line prefixed with a 25-byte timestamp).",
+            "Status: `alter list --json` (all), `alter --json describe NAME` (one); the daemon's own share is "
+            "`GET /api/v1/processes` from the harness. Stop: `alter stop all`. Teardown: "
+            "`POST /api/v1/system/shutdown`.",
+        ]
 
     def cli(self, *args):
         return [self.ctx.alter, "--home", self.home, *args]
@@ -185,21 +211,33 @@ class Alter(Manager):
             self.popen.kill()
             self._wait_exit(5)
 
+    def _app_spec(self, name, extra):
+        app = {"name": name, "command": "/bin/sleep", "args": ["3600"],
+               "cwd": self.dir, "restart": "always", "restart_delay_ms": 0, "max_restarts": 0}
+        app.update(extra)
+        return app
+
+    MAX_APPS_PER_FILE = 4096  # libalter's config_limits::max_apps (docs/CONFIG.md, ALTER_ELIMIT)
+
     def _write_eco(self, n, prefix, extra):
-        apps = []
-        for i in range(1, n + 1):
-            app = {"name": _name(prefix, i, n), "command": "/bin/sleep", "args": ["3600"],
-                   "cwd": self.dir, "restart": "always", "restart_delay_ms": 0, "max_restarts": 0}
-            app.update(extra)
-            apps.append(app)
-        path = os.path.join(self.dir, f"eco-{n}.json")
-        with open(path, "w") as f:
-            json.dump({"apps": apps}, f, indent=1)
-        return path
+        """The ecosystem file(s) for n apps: one, or several of at most 4096 apps each."""
+        apps = [self._app_spec(_name(prefix, i, n), extra) for i in range(1, n + 1)]
+        paths = []
+        for k in range(0, n, self.MAX_APPS_PER_FILE):
+            path = os.path.join(self.dir, f"eco-{n}" + (f"-{k // self.MAX_APPS_PER_FILE + 1}" if n > self.MAX_APPS_PER_FILE else "")
+                                + ".json")
+            with open(path, "w") as f:
+                json.dump({"apps": apps[k:k + self.MAX_APPS_PER_FILE]}, f, indent=1)
+            paths.append(path)
+        return paths
 
     def prepare_sleep_apps(self, n):
-        self.eco_file = self._write_eco(n, "s", {})
-        return self.cli("start", self.eco_file)
+        files = self._write_eco(n, "s", {})
+        self.eco_file = files[0]
+        if len(files) == 1:
+            return self.cli("start", files[0])
+        # More apps than one file may hold: one `alter start` per file, one after another.
+        return ["/bin/sh", "-c", " && ".join(f'"$0" --home "$1" start "{f}"' for f in files), self.ctx.alter, self.home]
 
     def running_count(self):
         rc, out, _ = run(self.cli("list", "--json"))
@@ -218,6 +256,12 @@ class Alter(Manager):
         st, _ = self.api("GET", "/api/v1/processes")
         if st != 200:
             raise RuntimeError(f"GET /processes answered {st}")
+
+    def api_one(self, name):
+        """GET /api/v1/processes/NAME from the harness: the daemon's share of `alter describe`."""
+        st, _ = self.api("GET", f"/api/v1/processes/{name}")
+        if st != 200:
+            raise RuntimeError(f"GET /processes/{name} answered {st}")
 
     def stop_all(self):
         return self.cli("stop", "all")

@@ -157,6 +157,18 @@ def ctxt_switches(pids):
     return vol, invol
 
 
+def nofile_limit(pid):
+    """The soft RLIMIT_NOFILE of a process, or None."""
+    try:
+        with open(f"/proc/{pid}/limits") as f:
+            for line in f:
+                if line.startswith("Max open files"):
+                    return int(line.split()[3])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def thread_count(pid):
     try:
         return len(os.listdir(f"/proc/{pid}/task"))

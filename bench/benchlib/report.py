@@ -53,6 +53,7 @@ def aggregate(raw):
         a["idle_wakeups"] = col("idle_cpu.wakeups_voluntary")
         a["stop_s"] = col("stop.all_s")
         a["status_api_ms"] = col("status_api.median", 1000.0)
+        a["status_one_api_ms"] = col("status_one_api.median", 1000.0)
         a["idle_window_s"] = next((_get(x, "idle_cpu.seconds") for x in ok if _get(x, "idle_cpu.seconds")), None)
         a["errors"] = [s["error"] for s in sessions if "error" in s]
     for mgr, sessions in raw.get("crash", {}).items():
@@ -92,6 +93,29 @@ def aggregate(raw):
         a["api_start_all_s"] = summary([s.get("all_s") for s in api])
         a["api_start_returned_s"] = summary([s.get("returned_s") for s in api])
     return agg
+
+
+def aggregate_scale(raw_scale):
+    """{mgr: {n: {start_all_s, start_exec_s, start_returned_s, manager_cpu_ms, with_rss_kb, with_pss_kb,
+    status_all_ms, stop_s, cold_start_s: summary, "reps": k, "errors": [...]}}} over the repetitions."""
+    out = {}
+    for mgr, by_n in raw_scale.items():
+        for n, sessions in by_n.items():
+            ok = [s for s in sessions if "error" not in s]
+
+            def col(path, scale=1.0):
+                return summary([None if _get(s, path) is None else _get(s, path) * scale for s in ok])
+            out.setdefault(mgr, {})[n] = {
+                "start_all_s": col("start.all_s"), "start_exec_s": col("start.exec_s"),
+                "start_returned_s": col("start.returned_s"), "manager_cpu_ms": col("start.manager_cpu_ms"),
+                "with_rss_kb": col("with_apps.rss_kb"), "with_pss_kb": col("with_apps.pss_kb"),
+                "with_processes": col("with_apps.processes"),
+                "status_all_ms": col("status_all.median", 1000.0), "stop_s": col("stop.all_s"),
+                "cold_start_s": col("cold_start_s"), "reps": len(sessions), "ok_reps": len(ok),
+                "errors": [s["error"] for s in sessions if "error" in s],
+                "gave_up": next((s["gave_up"] for s in sessions if s.get("gave_up")), None),
+            }
+    return out
 
 
 def check_targets(agg, limits, n, flood_size=256 * MIB):
@@ -183,6 +207,7 @@ ROWS = [
     ("status_all_ms", "M5 status of all {n} (`alter list --json`, `pm2 jlist`, `supervisorctl status`, {n} × `s6-svstat`), ms", 2, 1, True),
     ("status_api_ms", "M5 (alter) `GET /api/v1/processes` from the harness, no CLI, ms", 2, 1, True),
     ("status_one_ms", "M5 status of one app (`alter --json describe`, `pm2 describe`, `supervisorctl status X`, `s6-svstat X`), ms", 2, 1, True),
+    ("status_one_api_ms", "M5 (alter) `GET /api/v1/processes/NAME` from the harness, no CLI, ms", 2, 1, True),
     ("idle_cpu_ms", "M6 manager CPU over {idle} s idle with {n} apps, ms", 0, 1, True),
     ("idle_wakeups", "M6 manager wake-ups (voluntary context switches) over {idle} s idle", 0, 1, True),
     ("stop_s", "M7 stop {n} apps (all gone and the command returned), s", 3, 1, True),
@@ -190,52 +215,69 @@ ROWS = [
 ]
 
 
-def markdown(doc):
-    n, mgrs = doc["options"]["n"], doc["managers"]
-    agg, lim = doc["agg"], doc["limits"]
-    fmt = {"n": n, "flood": doc["options"]["flood_size"] // MIB, "idle": doc["options"]["idle_seconds"]}
+def _ratio(av, pv, lower):
+    if av is None or pv is None or (av if lower else pv) == 0:
+        return "–"
+    return f"{(pv / av if lower else av / pv):.2f}×"
+
+
+def _header(doc):
     L = []
     m = doc["machine"]
-    L.append(f"Run {doc['started']} – {doc['finished']} ({doc['duration_s']:.0f} s), "
-             f"`{doc['command']}`.")
+    n = doc["options"]["n"]
+    L.append(f"Run {doc['started']} – {doc['finished']} ({doc['duration_s']:.0f} s), `{doc['command']}`.")
     L.append("")
     L.append(f"- Machine: {m['nproc']} × {m['cpu_model']}, {m['mem_total_gib']} GiB, kernel {m['kernel']}, "
              f"{m.get('os', '')}, /tmp: {m['tmp_fs']}.")
     ld = doc["load"]
     L.append(f"- Load average during the run: {ld['load1_min']:.2f}–{ld['load1_max']:.2f} (median "
-             f"{ld['load1_median']:.2f}); CPU busy {ld['busy_percent']} % (including the benchmark), steal "
-             f"{ld['steal_percent']} %. Load at start: {' '.join(map(str, doc['load_start']))}.")
+             f"{ld['load1_median']:.2f}) on {m['nproc']} CPUs; CPU busy {ld['busy_percent']} % (including the "
+             f"benchmark), steal {ld['steal_percent']} %. Load at start: {' '.join(map(str, doc['load_start']))}.")
     L.append("- Versions: " + "; ".join(f"{k} {v}" for k, v in doc["versions"].items()) + ".")
-    L.append(f"- {doc['options']['reps']} repetitions, alternating the managers, each in a fresh daemon; "
-             f"median (min–max over the repetitions). N = {n}.")
+    reps = doc['options']['reps']
+    L.append(f"- {reps} repetition{'s' if reps != 1 else ''}, alternating the managers' order, each session in a fresh "
+             f"daemon; median (min–max over the repetitions). N = {n}.")
     if doc.get("skipped"):
         L.append("- Skipped: " + "; ".join(f"{k}: {v}" for k, v in doc["skipped"].items()) + ".")
-    L.append("")
+    return L
+
+
+ROW_LIMITS = {
+    "start_all_s": lambda lim, n: f"C fork+exec: {_cell(lim.get(f'forkexec_{n}_s'), 3)}; bash loop: {_cell(lim.get(f'bash_loop_{n}_s'), 3)}",
+    "flood_payload_mib_s": lambda lim, n: (f"`yes\\|head\\|cat>f`: {_cell(lim.get('yes_head_cat_mib_s'), 0)}; "
+                                           f"`head /dev/zero\\|cat>f`: {_cell(lim.get('zero_cat_mib_s'), 0)}; "
+                                           f"`yes\\|head>f`: {_cell(lim.get('yes_head_mib_s'), 0)}"),
+    "crash_ms": lambda lim, n: f"C respawn loop (`forkexec --respawn`): {_cell(lim.get('respawn_ms'), 2)}",
+    "flood_cpu_s_per_gib": lambda lim, n: f"`cat` in `yes\\|head\\|cat>f`: {_cell(lim.get('yes_head_cat_consumer_cpu_s_per_gib'), 2)}",
+    "status_all_ms": lambda lim, n: f"fork+exec `/bin/true`: {_cell(lim.get('true_s'), 2, 1000)}",
+    "status_one_ms": lambda lim, n: f"fork+exec `/bin/true`: {_cell(lim.get('true_s'), 2, 1000)}",
+}
+
+
+def _results(doc):
+    n, mgrs = doc["options"]["n"], doc["managers"]
+    agg, lim = doc["agg"], doc["limits"]
+    fmt = {"n": n, "flood": doc["options"]["flood_size"] // MIB, "idle": doc["options"]["idle_seconds"]}
+    L = ["", f"## Results (N = {n})", ""]
     L.append("| metric | " + " | ".join(mgrs) + " | machine limit |")
     L.append("|---|" + "---|" * (len(mgrs) + 1))
-    limit_cells = {
-        "start_all_s": f"C fork+exec: {_cell(lim.get(f'forkexec_{n}_s'), 3)}; bash loop: {_cell(lim.get(f'bash_loop_{n}_s'), 3)}",
-        "flood_payload_mib_s": f"`yes\\|head\\|cat>f`: {_cell(lim.get('yes_head_cat_mib_s'), 0)}; "
-                               f"`head /dev/zero\\|cat>f`: {_cell(lim.get('zero_cat_mib_s'), 0)}; "
-                               f"`yes\\|head>f`: {_cell(lim.get('yes_head_mib_s'), 0)}",
-        "crash_ms": f"C respawn loop (`forkexec --respawn`): {_cell(lim.get('respawn_ms'), 2)}",
-        "flood_cpu_s_per_gib": f"`cat` in `yes\\|head\\|cat>f`: {_cell(lim.get('yes_head_cat_consumer_cpu_s_per_gib'), 2)}",
-        "status_all_ms": f"fork+exec `/bin/true`: {_cell(lim.get('true_s'), 2, 1000)}",
-        "status_one_ms": f"fork+exec `/bin/true`: {_cell(lim.get('true_s'), 2, 1000)}",
-    }
     for key, label, digits, scale, _ in ROWS:
         cells = [_cell(agg.get(g, {}).get(key), digits, scale) for g in mgrs]
         if all(c == "–" for c in cells):
             continue
-        L.append(f"| {label.format(**fmt)} | " + " | ".join(cells) + f" | {limit_cells.get(key, '–')} |")
+        lc = ROW_LIMITS[key](lim, n) if key in ROW_LIMITS else "–"
+        L.append(f"| {label.format(**fmt)} | " + " | ".join(cells) + f" | {lc} |")
     crash = [agg.get(g, {}).get("crash_pooled") for g in mgrs]
     if any(crash):
+        rp = lim.get("respawn_pooled_ms")
         L.append("| M3 all restarts pooled: p10 / median / p90 (n), ms | " + " | ".join(
             f"{_f(c['p10'], 2)} / {_f(c['median'], 2)} / {_f(c['p90'], 2)} ({c['n']})" if c else "–" for c in crash)
-            + " | – |")
+            + (f" | C respawn loop: {_f(rp['p10'], 2)} / {_f(rp['median'], 2)} / {_f(rp['p90'], 2)} ({rp['n']}) |"
+               if rp else " | – |"))
     lost = [agg.get(g, {}).get("flood_lost_bytes") for g in mgrs]
-    L.append("| M4 bytes lost or extra (max over runs; content verified) | " + " | ".join(
-        "–" if x is None else str(x) for x in lost) + " | – |")
+    if any(x is not None for x in lost):
+        L.append("| M4 bytes lost or extra (max over runs; content verified) | " + " | ".join(
+            "–" if x is None else str(x) for x in lost) + " | – |")
     a = agg.get("alter", {})
     if a.get("web_idle_rss_kb"):
         L.append("")
@@ -249,60 +291,235 @@ def markdown(doc):
         L.append(f"alter, the same {n} apps added by `POST /api/v1/ecosystem` from the harness (no CLI): all exec'd and "
                  f"answered in {_cell(a['api_start_all_s'], 3)} s (the request alone: {_cell(a.get('api_start_returned_s'), 3)} s).")
 
-    # ratios
     peers = [g for g in mgrs if g != "alter"]
     if peers and "alter" in agg:
-        L.append("")
-        L.append("Ratio peer / alter (medians; > 1 means alter is better, for throughput the inverse is shown):")
-        L.append("")
-        L.append("| metric | " + " | ".join(peers) + " |")
-        L.append("|---|" + "---|" * len(peers))
+        L += ["", "## Ratios peer / alter", "",
+              "Medians of this run. Above 1× alter is better (for throughput the inverse ratio is shown, so above 1× "
+              "is still alter ahead); below 1× the peer is ahead. Last column: alter against the machine's limit.", ""]
+        L.append("| metric | " + " | ".join(peers) + " | alter / machine limit |")
+        L.append("|---|" + "---|" * (len(peers) + 1))
+        limit_of = {
+            "start_all_s": ((lim.get(f"forkexec_{n}_s") or {}).get("median"), True),
+            "crash_ms": ((lim.get("respawn_ms") or {}).get("median"), True),
+            "flood_payload_mib_s": ((lim.get("yes_head_cat_mib_s") or {}).get("median"), False),
+            "status_all_ms": (None if not lim.get("true_s") else lim["true_s"]["median"] * 1000, True),
+            "status_one_ms": (None if not lim.get("true_s") else lim["true_s"]["median"] * 1000, True),
+        }
         for key, label, digits, scale, lower in ROWS:
             av = (agg["alter"].get(key) or {}).get("median")
-            cells = []
-            for g in peers:
-                pv = (agg.get(g, {}).get(key) or {}).get("median")
-                if av is None or pv is None or (av if lower else pv) == 0:
-                    cells.append("–")
-                else:
-                    cells.append(f"{(pv / av if lower else av / pv):.2f}×")
+            cells = [_ratio(av, (agg.get(g, {}).get(key) or {}).get("median"), lower) for g in peers]
             if all(c == "–" for c in cells):
                 continue
-            L.append(f"| {label.format(**fmt)} | " + " | ".join(cells) + " |")
+            lv, llower = limit_of.get(key, (None, True))
+            lc = "–"
+            if lv and av:
+                lc = f"{av / lv:.2f}× the limit" if llower else f"{av / lv:.2f}× of the limit"
+            L.append(f"| {label.format(**fmt)} | " + " | ".join(cells) + f" | {lc} |")
+    return L
 
-    scale = doc.get("scale") or {}
-    if scale:
-        L.append("")
-        L.append("Scale (one repetition each):")
-        L.append("")
-        L.append("| manager | apps | start, s (exec'd / returned) | manager CPU, ms | RSS / PSS with apps, kB | status all, ms | stop, s | C fork+exec limit, s |")
-        L.append("|---|---|---|---|---|---|---|---|")
-        for g, by_n in scale.items():
-            for k, s in sorted(by_n.items(), key=lambda kv: int(kv[0])):
-                st = s.get("start", {})
-                row = (f"| {g} | {k} | {_f(st.get('all_s'), 3)} ({_f(st.get('exec_s'), 3)} / {_f(st.get('returned_s'), 3)}) "
-                       f"| {_f(st.get('manager_cpu_ms'), 0)} | {_f(_get(s, 'with_apps.rss_kb'), 0)} / {_f(_get(s, 'with_apps.pss_kb'), 0)} "
-                       f"| {_f(_ms(_get(s, 'status_all.median')), 1)} | {_f(_get(s, 'stop.all_s'), 3)} "
-                       f"| {_cell(lim.get(f'forkexec_{k}_s'), 3)} |")
-                if s.get("error"):
-                    row += f" error: {s['error'][:160]}"
-                L.append(row)
 
-    L.append("")
-    L.append("alter's targets:")
-    L.append("")
-    L.append("| target | alter | met |")
-    L.append("|---|---|---|")
+def _scale(doc):
+    sagg = doc.get("scale_agg") or {}
+    skipped = doc.get("scale_skipped") or {}
+    lim = doc["limits"]
+    if not sagg and not skipped:
+        return []
+    o = doc["options"]
+    L = ["", "## M8 scale", "",
+         f"{o.get('scale_reps', 1)} repetition{'s' if o.get('scale_reps', 1) != 1 else ''} per count, alternating the managers' order; median (min–max). "
+         f"A step (start, status, stop) that takes longer than {o.get('scale_limit', 0):.0f} s ends the session "
+         "(\"gave up\").", ""]
+    L.append("| manager | apps | start, s: all exec'd and returned (exec'd / returned) | manager CPU during the start, ms "
+             "| RSS / PSS with the apps, kB (processes) | status of all, ms | stop, s | C fork+exec limit, s |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    counts = sorted({int(k) for g in list(sagg) + list(skipped) for k in {**sagg.get(g, {}), **skipped.get(g, {})}})
+    mgrs = [g for g in doc["managers"] if g in sagg or g in skipped]
+    for k in map(str, counts):
+        for g in mgrs:
+            s = sagg.get(g, {}).get(k)
+            why = skipped.get(g, {}).get(k)
+            if s is None or s["ok_reps"] == 0:
+                reason = why or (s and "; ".join(s["errors"])[:200]) or "–"
+                L.append(f"| {g} | {k} | {reason} | – | – | – | – | {_cell(lim.get(f'forkexec_{k}_s'), 3)} |")
+                continue
+            procs_n = (s.get("with_processes") or {}).get("median")
+            row = (f"| {g} | {k} | {_cell(s['start_all_s'], 3)} ({_f((s['start_exec_s'] or {}).get('median'), 3)} / "
+                   f"{_f((s['start_returned_s'] or {}).get('median'), 3)}) | {_cell(s['manager_cpu_ms'], 0)} "
+                   f"| {_f((s['with_rss_kb'] or {}).get('median'), 0)} / {_f((s['with_pss_kb'] or {}).get('median'), 0)}"
+                   f" ({_f(procs_n, 0)}) | {_cell(s['status_all_ms'], 1)} | {_cell(s['stop_s'], 3)} "
+                   f"| {_cell(lim.get(f'forkexec_{k}_s'), 3)} |")
+            notes = []
+            if s["ok_reps"] < s["reps"]:
+                notes.append(f"{s['reps'] - s['ok_reps']} of {s['reps']} repetitions failed: " + "; ".join(s["errors"])[:200])
+            if notes:
+                row += " " + " ".join(notes)
+            L.append(row)
+    a = sagg.get("alter", {})
+    peers = [g for g in mgrs if g != "alter"]
+    if a and peers:
+        L += ["", "Scale ratios peer / alter (above 1× alter is better):", ""]
+        L.append("| apps | metric | " + " | ".join(peers) + " |")
+        L.append("|---|---|" + "---|" * len(peers))
+        for k in map(str, counts):
+            for key, label in (("start_all_s", "start"), ("with_pss_kb", "PSS with the apps"),
+                               ("status_all_ms", "status of all"), ("stop_s", "stop")):
+                av = ((a.get(k) or {}).get(key) or {}).get("median")
+                cells = []
+                for g in peers:
+                    pv = ((sagg.get(g, {}).get(k) or {}).get(key) or {}).get("median")
+                    cells.append(_ratio(av, pv, True) if pv is not None else
+                                 ("gave up" if "gave up" in (skipped.get(g, {}).get(k) or "") else "–"))
+                if av is None or all(c == "–" for c in cells):
+                    continue
+                L.append(f"| {k} | {label} | " + " | ".join(cells) + " |")
+    return L
+
+
+def _targets(doc):
+    L = ["", "## alter's targets (issues 2, 3 and 7)", "", "| target | alter | met |", "|---|---|---|"]
     for t in doc["targets"]:
         L.append(f"| {t['target']} | {t['figure']} | {'met' if t['met'] else '**not met**'} |")
+    return L
+
+
+METHODS = [
+    "**Limits** (the machine's own, in the same run): `forkexec N /bin/sleep 3600` (N forks + execs from C, until "
+    "the last exec closes an O_CLOEXEC pipe); a bash loop of N `sleep &`; `forkexec --respawn` (a C loop that forks "
+    "the next child as soon as `waitpid()` returns: the floor of M3); pipe to file with `cat`; fork+exec of "
+    "`/bin/true` from the harness (the floor of any status command).",
+    "**M1** idle memory: sum of `VmRSS` and of `Pss` (`/proc/PID/smaps_rollup`) over the manager's own processes, "
+    "{settle} s after the daemon answers.",
+    "**M2** start N `sleep 3600` apps: the add command runs while the harness scans `/proc` every 5 ms; the figure is "
+    "max(all N `sleep` below the daemon exec'd, the add command returned). \"Confirmed\" is the end of the first status "
+    "command that reports N running. Memory is read {settle} s later.",
+    "**M3** crash: the app is `stamp FILE crash 100 1` (stamps its start, lives 0.1 s, stamps its exit, exits 1); "
+    "gap = next start stamp − exit stamp (it includes the new child's exec), {crash} restarts per session, restart "
+    "delay set to each manager's minimum.",
+    "**M4** log burst: the app runs `sh -c 'stamp start; yes <127 x> | head -c SIZE; stamp end; exec sleep 3600'`; "
+    "throughput = SIZE / (the log file(s) hold it all − the writer's start stamp), polled every 2 ms; then the files "
+    "are re-read: bytes, lines and `x` counted (lost bytes must be 0).",
+    "**M5** status: wall time of the status command(s) run by the harness, median of {status_reps}.",
+    "**M6** idle: Δ(utime+stime) (10 ms ticks) and voluntary context switches over every thread of the manager, over "
+    "{idle} s with N apps running.",
+    "**M7** stop: the stop command runs while the harness watches the N `sleep` disappear; max(all gone, returned).",
+    "**M8** scale: M2, memory, the status of all (up to 3 times) and M7 with {scale} apps (`RLIMIT_NOFILE` raised "
+    "towards 6 × N + 1024 for the daemon); a step that takes over {scale_limit:.0f} s ends the session.",
+]
+
+
+def _how(doc):
+    o = doc["options"]
+    L = ["", "## How each manager is driven", "",
+         "Every session starts a fresh daemon in its own temporary directory `$W` (with `HOME` there too), by hand, "
+         "never as a system service; everything the harness starts is ended by PID (the harness is a child "
+         "subreaper), and the run fails if a process is left over. Commands run with "
+         "`PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TZ=UTC`.", ""]
+    for g in doc["managers"]:
+        lines = (doc.get("how") or {}).get(g) or []
+        L.append(f"- **{g}**" + (f" ({doc['versions'].get(g)})" if doc["versions"].get(g) else "") + ":")
+        for x in lines:
+            L.append("  - " + x.replace("\n", "\n    "))
+    L += ["", "What each scenario measures:", ""]
+    fmt = {"settle": o.get("settle"), "crash": o.get("crash_count"), "status_reps": o.get("status_reps"),
+           "idle": o.get("idle_seconds"), "scale_limit": o.get("scale_limit") or 0,
+           "scale": " and ".join(f"{x:,}" for x in (o.get("scale") or [])) or "no"}
+    L += ["- " + m.format(**fmt) for m in METHODS]
+    return L
+
+
+def caveats(doc):
+    """The caveats that apply to this run (some depend on its figures)."""
+    agg, mgrs, ld, m = doc["agg"], doc["managers"], doc["load"], doc["machine"]
+    C = []
+    nproc = m.get("nproc") or 1
+    if ld["load1_max"] > nproc:
+        C.append(f"The machine was busy during the run: the load average reached {ld['load1_max']:.1f} on {nproc} "
+                 f"CPUs (median {ld['load1_median']:.1f}). Absolute times are slower and noisier than on a quiet "
+                 "machine; compare the managers through the ratios of this run (same machine, same minutes, "
+                 "alternating order), not with figures from another run.")
+    C.append("The harness shares the CPUs with the managers: its `/proc` scans every 5 ms during M2, M7 and M8, and the "
+             "writer (`yes`, `head`) in M4.")
+    C.append("M1 RSS counts every shared-library page a process has touched (libc, libstdc++ …) in full, in each "
+             "process; PSS divides shared pages among the processes that map them, so it also depends on what else "
+             "runs on the machine. Both are shown.")
+    if "s6" in mgrs:
+        C.append("s6 runs one `s6-supervise` per app: its memory with N apps is the sum over N + 1 processes (RSS counts "
+                 "the shared pages of each; PSS is the fairer figure), and its \"status of all\" is N `s6-svstat` "
+                 "processes. Its `run` scripts are `/bin/sh` scripts that exec the app: one more exec per start.")
+    C.append("M2 compares different add operations: alter and PM2 read one ecosystem file in one CLI call; supervisord "
+             "reads N program files on `supervisorctl update`; s6 rescans N service directories after one "
+             "`s6-svscanctl -a`.")
+    C.append("Logging defaults differ: alter writes each app's stdout and stderr to its own files with a 25-byte "
+             "timestamp per line; PM2 writes out/err files per app; supervisord writes AUTO log files; s6 runs no "
+             "logger in M2 (M4 adds one `s6-log`). M4's payload rate counts the same bytes for all; alter's files hold "
+             "20 % more (the timestamps).")
+    for g in mgrs:
+        c = (agg.get(g, {}).get("crash_ms") or {}).get("median")
+        if g != "alter" and c is not None and c >= 900:
+            why = {"supervisord": "supervisord notices a dead child on its main loop's next tick (a 1 s poll)",
+                   "s6": "s6-supervise waits 1 s before restarting a service that died (no knob in this version)"}
+            C.append(f"M3 for {g} sits on a ~1 s floor ({c:.0f} ms): {why.get(g, 'a built-in restart pause')}; it "
+                     "measures that policy, not the spawn path.")
+    if "pm2" in mgrs:
+        C.append("PM2 runs with stock settings (vizion and pmx on; `jlist` and `describe` print full environments); its "
+                 "CLI is a Node.js program (tens of ms to start), supervisorctl a Python one. Their M5 figures are "
+                 "mostly runtime start-up.")
+    C.append("M6 has a 10 ms resolution (CPU ticks); wake-ups (voluntary context switches) show activity below that.")
+    want = {int(n): 6 * int(n) + 1024 for n in (doc["options"].get("scale") or [])}
+    got = {}
+    for g, by_n in (doc["raw"].get("scale") or {}).items():
+        for n, sessions in by_n.items():
+            for s in sessions:
+                if s.get("nofile_effective"):
+                    got.setdefault(int(n), set()).add(s["nofile_effective"])
+    short = {n: min(v) for n, v in got.items() if min(v) < want.get(n, 0)}
+    if short:
+        C.append("M8: the daemons' `RLIMIT_NOFILE` could not be raised as far as asked ("
+                 + "; ".join(f"{n} apps: {v} instead of {want[n]}" for n, v in sorted(short.items()))
+                 + "): the hard limit of this machine caps it, and the harness may not raise it (no CAP_SYS_RESOURCE). "
+                 "A manager that keeps descriptors per app (alter: two output pipes and a pidfd; PM2 and supervisord: "
+                 "pipes and log files) cannot reach the largest counts here; s6 keeps them in its per-app "
+                 "s6-supervise processes.")
+    sk = doc.get("scale_skipped") or {}
+    gave = [f"{g} at {k}: {v}" for g, d in sk.items() for k, v in d.items() if "gave up" in v]
+    if gave:
+        C.append("M8: " + "; ".join(gave) + ". A manager that gave up was killed by PID, and not tried again at that "
+                 "count in later repetitions.")
+    if any(g.startswith("fake") for g in mgrs) or any(g.startswith("fake") for g in (doc.get("skipped") or {})):
+        C.append("`fake` is the harness's self-test peer (bench/fakepeer.py, a small Python manager), and "
+                 "`fake-missing` a peer that is missing on purpose; they exercise the adapters and the report, "
+                 "they are not a product to compare with.")
+    if doc["options"].get("quick"):
+        C.append("This is a `--quick` run (tiny N, one repetition, short windows): it checks the harness, its figures "
+                 "are not benchmarks.")
+    return C
+
+
+def markdown(doc):
+    L = _header(doc) + _results(doc) + _scale(doc) + _targets(doc) + _how(doc)
+    L += ["", "## Caveats", ""] + ["- " + c for c in caveats(doc)]
+    agg, mgrs = doc["agg"], doc["managers"]
     errs = {g: agg.get(g, {}).get("errors") for g in mgrs if agg.get(g, {}).get("errors")}
-    if errs:
-        L.append("")
-        L.append("Errors during the run: " + "; ".join(f"{g}: {' | '.join(e)[:400]}" for g, e in errs.items()))
+    scale_errs = [(g, k, e) for g, by_n in (doc.get("scale_agg") or {}).items() for k, v in by_n.items()
+                  for e in v["errors"] if not v.get("gave_up")]
+    if errs or doc.get("alter_errors") or scale_errs:
+        L += ["", "## Errors during the run", ""]
+        for g, e in errs.items():
+            L.append(f"- {g}: {' | '.join(e)[:600]}")
+        for g, k, e in scale_errs:
+            L.append(f"- {g}, M8 with {k} apps: {e[:400]}")
+        for e in doc.get("alter_errors") or []:
+            if not any(e.split(": ", 1)[-1] in x for x in (errs.get("alter") or [])):
+                L.append(f"- alter: {e[:600]}")
     return "\n".join(L) + "\n"
 
 
 TEMPLATE = """# Benchmarks: alter against PM2, supervisord and s6
+
+Where alter stands against the process managers its users would otherwise pick, and against the
+machine's own limits, measured side by side in one run on one machine (issues 2, 3 and 7). The part
+between the markers is written by `scripts/bench` (the raw figures are in `docs/benchmarks.json`;
+`bench/bench.py --render docs/benchmarks.json` writes it again from them); the rest is kept.
 
 {begin}
 {end}
@@ -310,6 +527,7 @@ TEMPLATE = """# Benchmarks: alter against PM2, supervisord and s6
 
 
 def write_markdown(path, body):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     text = TEMPLATE.format(begin=BEGIN, end=END)
     if os.path.exists(path):
         with open(path) as f:
@@ -331,6 +549,7 @@ def strip_internal(o):
 
 
 def write_json(path, doc):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as f:
         json.dump(strip_internal(doc), f, indent=1, sort_keys=False)
         f.write("\n")

@@ -35,14 +35,19 @@ def _timed_command(argv, env, scanner, n, timeout, until_gone=False):
     seen = None
     deadline = t0 + timeout
     scans = 0
+    best, best_t = None, None  # the furthest it got, and when (for a give-up's record)
     while mono() < deadline:
         count = scanner.alive() if until_gone else scanner.scan()
         scans += 1
+        if best is None or (count < best if until_gone else count > best):
+            best, best_t = count, mono() - t0
         done = count == 0 if until_gone else count >= n
         if done and seen is None:
             seen = mono() - t0
         if seen is not None and "returned_s" in res:
             break
+        if res.get("rc") not in (None, 0):
+            break  # the command failed: nothing more will come
         time.sleep(0.005)
     th.join(max(0.0, deadline - mono()) + 1)
     if p.poll() is None:
@@ -51,25 +56,45 @@ def _timed_command(argv, env, scanner, n, timeout, until_gone=False):
     key = "gone_s" if until_gone else "exec_s"
     res[key] = seen
     res["scans"] = scans
+    res["count"] = count
+    res["progress_s"] = best_t
     res["t0"] = t0
-    if seen is None or "returned_s" not in res:
-        res["error"] = f"timeout after {timeout} s (count={count}, rc={res.get('rc')}): {res.get('output', '')[-400:]}"
+    if res.get("rc") not in (None, 0):
+        res["error"] = f"the command exited {res['rc']}: {res.get('output', '')[-400:]}"
+        res["all_s"] = None
+    elif seen is None or "returned_s" not in res:
+        res["timed_out_s"] = timeout
+        res["error"] = (f"timeout after {timeout:.0f} s ({count} of {n} {'left' if until_gone else 'running'}, "
+                        f"rc={res.get('rc')}): {res.get('output', '')[-400:]}")
         res["all_s"] = None
     else:
         res["all_s"] = max(seen, res["returned_s"])
     return res
 
 
-def _time_argvs(argvs, env, reps):
-    """Median-of-reps wall time (s) of running argvs one after another."""
+def _time_argvs(argvs, env, reps, budget=None):
+    """Median-of-reps wall time (s) of running argvs one after another; with a budget (s), no
+    further repetition starts once it is spent (one always runs)."""
     times = []
+    start = mono()
     for _ in range(reps):
         t0 = mono()
         for a in argvs:
             subprocess.run(a, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           stderr=subprocess.DEVNULL, timeout=budget)
         times.append(mono() - t0)
+        if budget is not None and mono() - start > budget:
+            break
     return summary(times)
+
+
+def _teardown(m, log):
+    """The manager's own teardown; if it fails or hangs, everything is killed by PID."""
+    try:
+        m.teardown()
+    except Exception as e:  # noqa: BLE001
+        log(f"  {m.label}: teardown failed ({type(e).__name__}: {str(e)[:200]}): killing by PID")
+        m.ctx.cleanup.kill_all()
 
 
 def idle_window(pids, seconds):
@@ -110,14 +135,16 @@ def session_main(m, n, o, log):
                               "pss": r["with_apps"]["pss_kb"] - r["idle"]["pss_kb"]}
         env = m.command_env()
         r["status_all"] = _time_argvs(m.status_all(), env, o.status_reps)
-        r["status_one"] = _time_argvs(m.status_one(f"s{n // 2:0{max(3, len(str(n)))}d}"), env, o.status_reps)
+        one = f"s{n // 2:0{max(3, len(str(n)))}d}"
+        r["status_one"] = _time_argvs(m.status_one(one), env, o.status_reps)
         if hasattr(m, "api_list"):
-            times = []
-            for _ in range(o.status_reps):
-                t0 = mono()
-                m.api_list()
-                times.append(mono() - t0)
-            r["status_api"] = summary(times)
+            for key, call in (("status_api", m.api_list), ("status_one_api", lambda: m.api_one(one))):
+                times = []
+                for _ in range(o.status_reps):
+                    t0 = mono()
+                    call()
+                    times.append(mono() - t0)
+                r[key] = summary(times)
 
         time.sleep(o.settle)
         r["idle_cpu"] = idle_window(m.pids(), o.idle_seconds)
@@ -129,7 +156,7 @@ def session_main(m, n, o, log):
         r["error"] = f"{type(e).__name__}: {e}"
         log(f"  {m.label}: {r['error']}")
     finally:
-        m.teardown()
+        _teardown(m, log)
     return r
 
 
@@ -150,7 +177,7 @@ def session_web(m, o, log):
         r["error"] = f"{type(e).__name__}: {e}"
         log(f"  {m.label}: {r['error']}")
     finally:
-        m.teardown()
+        _teardown(m, log)
     return r
 
 
@@ -198,7 +225,7 @@ def session_crash(m, count, o, log):
         r["error"] = f"{type(e).__name__}: {e}"
         log(f"  {m.label}: {r['error']}")
     finally:
-        m.teardown()
+        _teardown(m, log)
     return r
 
 
@@ -293,7 +320,7 @@ def session_flood(m, size, o, log):
         r["error"] = f"{type(e).__name__}: {e}"
         log(f"  {m.label}: {r['error']}")
     finally:
-        m.teardown()
+        _teardown(m, log)
         for p in m.flood_files():
             try:
                 os.unlink(p)
@@ -322,40 +349,64 @@ def session_api_start(m, n, o, log):
         r["error"] = f"{type(e).__name__}: {e}"
         log(f"  {m.label}: {r['error']}")
     finally:
-        m.teardown()
+        _teardown(m, log)
     return r
 
 
-def session_scale(m, n, o, log):
-    """M8: n apps: start time, memory, status time, stop time (one repetition)."""
-    r = {"n": n}
-    m.ctx.nofile = 4 * n + 1024
+def _scale_step(r, step, n, limit):
+    """After M8's start or stop: records a give-up (the step hit the time limit) and raises on any
+    failure (the exception's gave_up says which)."""
+    res = r[step]
+    res.pop("output", None)
+    if res.get("timed_out_s"):
+        left = f"{res['count']} of {n} " + ("running" if step == "start" else "left")
+        r["gave_up"] = (f"{'' if step == 'start' else 'stop: '}gave up after {limit:.0f} s: {left} "
+                        f"(the last change after {res['progress_s'] or 0:.0f} s)")
+    if res.get("error"):
+        err = StepError(f"{step}: {res['error']}")
+        err.gave_up = bool(r.get("gave_up"))
+        raise err
+
+
+def session_scale(m, n, o, log, limit):
+    """M8: n apps: start time, memory, status time, stop time. A step that takes longer than
+    `limit` seconds ends the session: "gave_up" says after how long and how far it got, and the
+    manager is killed by PID instead of its own teardown."""
+    r = {"n": n, "limit_s": limit}
+    m.ctx.nofile = 6 * n + 1024
     r["rlimit_nofile"] = m.ctx.nofile
+    gave_up = False
     try:
         r["cold_start_s"] = m.start(n)
         m.ctx.nofile = None
+        r["nofile_effective"] = procs.nofile_limit(m.daemon_pid)
         time.sleep(o.settle)
         r["idle"] = procs.memory(m.pids())
         add = m.prepare_sleep_apps(n)
         scanner = procs.TreeScanner(m.root(), "sleep")
-        timeout = o.timeout + n * 0.03
         cpu0 = procs.cpu_ticks(m.pids())
-        r["start"] = _timed_command(add, m.command_env(), scanner, n, timeout)
+        r["start"] = _timed_command(add, m.command_env(), scanner, n, limit)
         r["start"]["manager_cpu_ms"] = (procs.cpu_ticks(m.pids()) - cpu0) * 1000 // procs.CLK_TCK
-        if r["start"].get("error"):
-            raise StepError("start: " + r["start"]["error"])
+        _scale_step(r, "start", n, limit)
         time.sleep(o.settle)
         r["with_apps"] = procs.memory(m.pids())
-        r["status_all"] = _time_argvs(m.status_all(), m.command_env(), max(1, o.status_reps // 2))
-        r["stop"] = _timed_command(m.stop_all(), m.command_env(), scanner, n, timeout, until_gone=True)
-        if r["stop"].get("error"):
-            raise StepError("stop: " + r["stop"]["error"])
+        try:
+            r["status_all"] = _time_argvs(m.status_all(), m.command_env(), 3, budget=limit)
+        except subprocess.TimeoutExpired:
+            r["status_all"] = None
+            r["status_gave_up"] = f"gave up after {limit:.0f} s"
+        r["stop"] = _timed_command(m.stop_all(), m.command_env(), scanner, n, limit, until_gone=True)
+        _scale_step(r, "stop", n, limit)
     except Exception as e:  # noqa: BLE001
-        r["error"] = f"{type(e).__name__}: {e}"
-        log(f"  {m.label} x{n}: {r['error']}")
+        gave_up = getattr(e, "gave_up", False)
+        r["error"] = f"{type(e).__name__}: {e}"[:600]
+        log(f"  {m.label} x{n}: {r.get('gave_up') or r['error']}")
     finally:
         m.ctx.nofile = None
-        m.teardown()
+        if gave_up:
+            m.ctx.cleanup.kill_all()
+        else:
+            _teardown(m, log)
     return r
 
 

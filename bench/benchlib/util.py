@@ -19,11 +19,11 @@ def mono_ns():
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
 
 
-def run(argv, env=None, timeout=120, check=False, cwd=None):
+def run(argv, env=None, timeout=120, check=False, cwd=None, preexec_fn=None):
     """Runs argv; returns (returncode, stdout text, wall seconds)."""
     t0 = mono()
     p = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, timeout=timeout)
+                       stdin=subprocess.DEVNULL, timeout=timeout, preexec_fn=preexec_fn)
     dt = mono() - t0
     out = p.stdout.decode(errors="replace")
     if check and p.returncode != 0:
