@@ -31,8 +31,17 @@ daemon::~daemon() {
 }
 
 void daemon::log(std::string_view line) {
+    flush_log();
     if (log_ != nullptr) (void)alter_logfile_write(log_, line.data(), line.size());
 }
+
+void daemon::flush_log() {
+    if (log_ != nullptr)
+        for (const auto &l : pending_log_) (void)alter_logfile_write(log_, l.data(), l.size());
+    pending_log_.clear();
+}
+
+void daemon::on_log_flush(uv_timer_t *t) { static_cast<daemon *>(t->data)->flush_log(); }
 
 void daemon::ready(std::string_view message) {
     if (opts_.ready_fd < 0) return;
@@ -48,7 +57,10 @@ void daemon::on_event(const alter_event_t &e) {
     if (e.kind != ALTER_EVENT_STATE) return;
     // The daemon log keeps what an operator needs afterwards: crashes, give-ups, spawn errors.
     if (e.to != ALTER_STATE_CRASHED && e.to != ALTER_STATE_ERRORED) return;
-    log(std::string("event ") + e.json);
+    auto *h = reinterpret_cast<uv_handle_t *>(&log_flush_);
+    if (log_flush_.data == nullptr || uv_is_closing(h)) return log(std::string("event ") + e.json);
+    pending_log_.push_back(std::string("event ") + e.json);
+    if (!uv_is_active(h)) uv_timer_start(&log_flush_, on_log_flush, 0, 0);
 }
 
 int daemon::run() {
@@ -121,6 +133,8 @@ int daemon::run() {
     }
 
     stats_->start(loop_);
+    uv_timer_init(loop_, &log_flush_);
+    log_flush_.data = this;
     int signums[4] = {SIGTERM, SIGINT, SIGCHLD, SIGHUP};
     for (int i = 0; i < 4; ++i) {
         uv_signal_init(loop_, &signals_[i]);
@@ -136,6 +150,7 @@ int daemon::run() {
     ready("ok");
 
     alter_context_run(ctx_);
+    flush_log();
     log("alterd stopped");
     return exit_code_;
 }
@@ -157,6 +172,8 @@ void daemon::shutdown(const char *why) {
     // Stop taking requests (open streams end), then stop the apps; the loop ends after that.
     server_->close([this] {
         stats_->close();
+        flush_log();
+        if (!uv_is_closing(reinterpret_cast<uv_handle_t *>(&log_flush_))) uv_close(reinterpret_cast<uv_handle_t *>(&log_flush_), nullptr);
         for (auto &s : signals_)
             if (s.data != nullptr) {
                 uv_signal_stop(&s);

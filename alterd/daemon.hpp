@@ -61,6 +61,10 @@ private:
     void add_routes();
     void ready(std::string_view message);
     void on_event(const alter_event_t &e);
+    // Event lines for daemon.log are written after the callback that produced them (a crash
+    // is logged after the replacement is spawned, not before: no file write on that path).
+    static void on_log_flush(uv_timer_t *t);
+    void flush_log();
     // alter-web: supervised in a private context (own thread, no state file), so it never
     // shows in the app list and its crashes never reach the supervisor (daemon.cpp, "web").
     void start_web();
@@ -69,6 +73,8 @@ private:
     alter_context_t *ctx_ = nullptr;
     uv_loop_t *loop_ = nullptr;
     alter_logfile_t *log_ = nullptr;
+    uv_timer_t log_flush_{};
+    std::vector<std::string> pending_log_;
     alter::net::router router_;
     std::unique_ptr<stats_feed> stats_;
     history history_;

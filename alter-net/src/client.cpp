@@ -89,7 +89,7 @@ bool is_not_running(const error &e) noexcept {
 }
 
 client::client(endpoint ep, client_options opts)
-    : ep_(std::move(ep)), opts_(opts), buf_(64 * 1024) {}
+    : ep_(std::move(ep)), opts_(opts), buf_(std::make_unique_for_overwrite<char[]>(buf_size)) {}
 
 client::~client() { disconnect(); }
 
@@ -213,7 +213,7 @@ result<client_response> client::exchange(const client_request &req, const body_f
         }
         // Read the response.
         for (;;) {
-            ssize_t n = ::recv(fd_, buf_.data(), buf_.size(), 0);
+            ssize_t n = ::recv(fd_, buf_.get(), buf_size, 0);
             int err = n < 0 ? errno : 0;
             if (n < 0 && (err == EAGAIN || err == EINTR)) {
                 int ev = wait_fd(fd_, POLLIN, opts_.timeout);
@@ -221,7 +221,7 @@ result<client_response> client::exchange(const client_request &req, const body_f
                 if (ev == 0) return fail(-ETIMEDOUT, "timed out waiting for the response");
                 continue;
             }
-            auto st = n > 0 ? parser.feed(buf_.data(), size_t(n)) : parser.finish();
+            auto st = n > 0 ? parser.feed(buf_.get(), size_t(n)) : parser.finish();
             if (n <= 0 && st != detail::response_parser::state::complete) {
                 // A kept connection the server had closed: try once more on a fresh one.
                 if (reused && attempt == 0 && !parser.got_bytes()) {

@@ -38,7 +38,7 @@ status context::init() {
         return error(r, std::string("uv_async_init: ") + uv_strerror(r));
     }
     async_.data = this;
-    read_buf_ = std::make_unique<char[]>(read_buf_size);
+    read_buf_ = std::make_unique_for_overwrite<char[]>(read_buf_size); // not zeroed: its pages stay untouched until a pipe is read
     sup_ = std::make_unique<supervisor>(*this);
     if (opts_.flags & ALTER_CONTEXT_CALLER_THREAD) {
         loop_thread_id_ = std::this_thread::get_id();

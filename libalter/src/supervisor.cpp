@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sys/wait.h>
 #include <unordered_map>
+#include <unordered_set>
 #include <unistd.h>
 
 #include "common/json_writer.hpp"
@@ -429,6 +430,11 @@ result<int> supervisor::start(std::string_view t) {
     if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
     auto r = resolve(t);
     if (!r) return std::move(r).err();
+    return start_target(std::move(*r), t);
+}
+
+result<int> supervisor::start_target(target tg, std::string_view t) {
+    auto *r = &tg;
     int n = 0;
     bool single = r->apps.size() + r->instances.size() <= 1 || (r->apps.size() == 1);
     std::vector<app *> owners;
@@ -446,9 +452,12 @@ result<int> supervisor::start(std::string_view t) {
     }
     forget_pending_stops(r->instances);
     // Dependencies first: a task started with its dependency then sees it starting and waits.
-    auto depth = dep_depth();
-    std::stable_sort(r->instances.begin(), r->instances.end(),
-                     [&](instance *x, instance *y) { return depth[x->owner().name()] < depth[y->owner().name()]; });
+    // (Instances of one app have one depth: no graph to walk for a single app.)
+    if (owners.size() > 1) {
+        auto depth = dep_depth();
+        std::stable_sort(r->instances.begin(), r->instances.end(),
+                         [&](instance *x, instance *y) { return depth[x->owner().name()] < depth[y->owner().name()]; });
+    }
     for (instance *i : r->instances) {
         app &a = i->owner();
         if (!a.spec().enabled) continue;
@@ -746,19 +755,40 @@ std::string supervisor::metrics_text() {
 result<std::string> supervisor::apply(std::vector<app_spec> specs) {
     if (shutting_down_) return error(ALTER_ECLOSED, "shutting down");
     // Validate the whole batch first: nothing changes if anything is wrong.
-    for (size_t i = 0; i < specs.size(); ++i)
-        for (size_t j = i + 1; j < specs.size(); ++j)
-            if (specs[i].name == specs[j].name) {
+    {
+        std::unordered_set<std::string_view> seen;
+        for (size_t j = 0; j < specs.size(); ++j)
+            if (!seen.insert(specs[j].name).second) {
                 error e(ALTER_ESPEC, "apps[" + std::to_string(j) + "].name: '" + specs[j].name + "' appears twice");
                 e.field = "apps[" + std::to_string(j) + "].name";
                 return e;
             }
+    }
+    // One index of the apps by name for the whole batch (find_app is a linear search: once per
+    // app of a 10,000-app file made applying it quadratic).
+    std::unordered_map<std::string_view, app *> by_name;
+    by_name.reserve(apps_.size() + specs.size());
+    for (auto &a : apps_) by_name.emplace(a->name(), a.get());
+    auto lookup = [&](const std::string &n) -> app * {
+        auto it = by_name.find(n);
+        return it == by_name.end() ? nullptr : it->second;
+    };
     if (auto st = check_deps(specs); !st) return std::move(st).err();
     {
         // Names and instance names: unique within the batch and against the other apps.
         std::unordered_map<std::string, std::string_view> owner;
+        // check_names walks every app and instance: its first check (the name is another
+        // app's instance) is one lookup in this index; the rest concerns apps with several
+        // instances only.
+        std::unordered_map<std::string_view, const app *> instance_owner;
+        for (auto &a : apps_)
+            for (auto &i : a->instances()) instance_owner.emplace(i->name(), a.get());
         for (const auto &s : specs) {
-            if (auto st = check_names(s, find_app(s.name)); !st) return std::move(st).err();
+            app *self = lookup(s.name);
+            if (auto it = instance_owner.find(s.name); it != instance_owner.end() && it->second != self)
+                return error(ALTER_EEXIST, "'" + s.name + "' is already the name of an instance of '" + it->second->name() + "'");
+            if (s.instances > 1)
+                if (auto st = check_names(s, self); !st) return std::move(st).err();
             auto claim = [&](const std::string &n) -> status {
                 auto [it, fresh] = owner.emplace(n, s.name);
                 if (fresh || it->second == s.name) return {};
@@ -779,12 +809,13 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
     std::vector<move> moved; // apps are matched by name in any namespace: say when one moves
     std::vector<app *> to_start;
     for (auto &s : specs) {
-        app *a = find_app(s.name);
+        app *a = lookup(s.name);
         bool fresh = a == nullptr, same = !fresh && a->spec() == s;
         if (fresh) {
             added.push_back(s.name);
             apps_.push_back(std::make_unique<app>(*this, s));
             a = apps_.back().get();
+            by_name.emplace(a->name(), a);
             emit_app_event(ALTER_EVENT_ADDED, *a, "ecosystem");
         } else if (same) {
             unchanged.push_back(s.name);
@@ -808,7 +839,12 @@ result<std::string> supervisor::apply(std::vector<app_spec> specs) {
     // Dependencies first, so that a task sees its dependency starting and waits for it.
     auto depth = dep_depth();
     std::stable_sort(to_start.begin(), to_start.end(), [&](app *x, app *y) { return depth[x->name()] < depth[y->name()]; });
-    for (app *a : to_start) (void)start(a->name());
+    for (app *a : to_start) {
+        target tg;
+        tg.apps.push_back(a);
+        for (auto &i : a->instances()) tg.instances.push_back(i.get());
+        (void)start_target(std::move(tg), a->name());
+    }
     mark_dirty();
     std::string out;
     json::writer w(out);
@@ -860,6 +896,17 @@ instance *supervisor::find_instance(std::string_view name) {
 void supervisor::advance_stop_plans() {
     if (advancing_ || stop_plans_.empty()) return;
     advancing_ = true;
+    // This runs after every instance that stops: with N instances in a layer, one find_instance
+    // (a linear search) per name made a stop of N apps O(N^3) (4096 apps: more than 30 s). One
+    // index per call, and names leave the layer once idle, so each call costs O(apps + layer).
+    std::unordered_map<std::string_view, instance *> by_name;
+    for (auto *list : {&apps_, &graveyard_})
+        for (auto &a : *list)
+            for (auto &i : a->instances()) by_name.emplace(i->name(), i.get());
+    auto find = [&](const std::string &n) -> instance * {
+        auto f = by_name.find(n);
+        return f == by_name.end() ? nullptr : f->second;
+    };
     for (auto it = stop_plans_.begin(); it != stop_plans_.end();) {
         stop_plan &p = *it;
         while (!p.layers.empty()) {
@@ -867,15 +914,16 @@ void supervisor::advance_stop_plans() {
             if (!p.issued) {
                 p.issued = true;
                 for (const auto &n : layer)
-                    if (instance *i = find_instance(n)) {
+                    if (instance *i = find(n)) {
                         if (p.shutdown) i->shutdown_stop();
                         else i->feed(input::stop, "stop");
                     }
             }
-            bool busy = false;
-            for (const auto &n : layer)
-                if (instance *i = find_instance(n); i && !i->idle()) busy = true;
-            if (busy) break;
+            std::erase_if(layer, [&](const std::string &n) {
+                instance *i = find(n);
+                return i == nullptr || i->idle();
+            });
+            if (!layer.empty()) break;
             p.layers.erase(p.layers.begin());
             p.issued = false;
         }

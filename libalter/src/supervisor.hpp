@@ -126,6 +126,8 @@ public:
     result<int> update(std::string_view name, const value &patch);
     result<int> remove(std::string_view target);
     result<int> start(std::string_view target);
+    /// start() once the target is resolved (`t` as named, for the messages).
+    result<int> start_target(target tg, std::string_view t);
     result<int> stop(std::string_view target);
     result<int> restart(std::string_view target);
     result<int> reset(std::string_view target);

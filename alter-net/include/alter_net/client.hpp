@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,7 +71,10 @@ private:
     endpoint ep_;
     client_options opts_;
     int fd_ = -1;
-    std::vector<char> buf_;
+    // The receive buffer, not zeroed (a command's start-up is most of its cost: 64 KiB of memset
+    // and 16 page faults were a tenth of `alter describe`'s own CPU).
+    static constexpr size_t buf_size = 64 * 1024;
+    std::unique_ptr<char[]> buf_;
 };
 
 } // namespace alter::net
