@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import procs, report, scenarios  # noqa: E402
 from benchlib.managers import Alter  # noqa: E402
 from benchlib.peers import PEERS, SELF_TEST_PEERS, install_peers  # noqa: E402
-from benchlib.util import LoadSampler, loadavg, machine_info, mono  # noqa: E402
+from benchlib.util import LoadSampler, loadavg, machine_info, mono, run  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIB = 1048576
@@ -312,6 +313,29 @@ def output_paths(a, failed):
     return os.path.join(a.output_dir, "BENCHMARKS.md"), os.path.join(a.output_dir, "benchmarks.json")
 
 
+SOURCE_DIRS = ("libalter", "alterd", "alter-cli", "alter-net", "alter-web", "subprojects", "meson.build")
+
+
+def source_info(binary):
+    """What alter was built from: the commit, and the files of the source directories that differ
+    from it and were changed before `binary` was linked (so they are in it)."""
+    out = {"commit": None, "changed": []}
+    try:
+        rc, head, _ = run(["git", "-C", REPO, "log", "-1", "--format=%H %s"])
+        if rc == 0 and head.strip():
+            out["commit"] = head.strip()[:120]
+        rc, st, _ = run(["git", "-C", REPO, "status", "--porcelain", "--", *SOURCE_DIRS])
+        built = os.stat(binary).st_mtime
+        for line in st.splitlines():
+            path = line[3:].strip()
+            full = os.path.join(REPO, path)
+            if os.path.exists(full) and os.stat(full).st_mtime <= built and not path.endswith((".orig", ".rej")):
+                out["changed"].append(path)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return out
+
+
 def finish(doc):
     """The figures derived from the raw ones (also when re-rendering a stored run)."""
     o = doc["options"]
@@ -361,6 +385,7 @@ def main(argv):
            "options": {k: getattr(a, k) for k in ("quick", "reps", "n", "scale", "idle_seconds", "flood_size",
                                                   "crash_count", "settle", "status_reps", "scale_peers_max",
                                                   "scale_reps", "scale_limit")},
+           "source": source_info(a.alterd),
            "managers": ["alter"], "versions": {}, "how": {}, "skipped": {}, "scale_skipped": {}, "limits": {},
            "raw": {"main": {}, "crash": {}, "flood": {}, "web": [], "api": [], "scale": {}}}
     log(f"work dir {work}; load average {' '.join(map(str, doc['load_start']))}; {os.cpu_count()} CPUs")

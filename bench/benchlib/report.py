@@ -11,6 +11,19 @@ END = "<!-- bench:results:end -->"
 MIB = 1048576
 
 
+def one_line(text, limit=300):
+    """An error message fit for a table cell or a list item: the last line that says "error", or
+    the text with its white space folded; at most `limit` characters."""
+    text = str(text)
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    err = [x for x in lines if "error" in x.lower()]
+    head = text.split(":", 1)[0] if ":" in text and "\n" in text else ""
+    if len(lines) > 1 and err:
+        text = (head + ": … " if head and not err[-1].startswith(head) else "") + err[-1]
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _get(d, path):
     for k in path.split("."):
         if not isinstance(d, dict) or k not in d:
@@ -156,7 +169,8 @@ def check_targets(agg, limits, n, flood_size=256 * MIB):
     p = med("with_pss_kb")
     add(f"alterd PSS with {n} apps <= 6 MB", f"{_f(p, 0)} kB", p is not None and p <= 6144)
     add(f"start {n} apps from one ecosystem file until all running <= 0.1 s",
-        f"{_f(s, 3)} s (all exec'd and `alter start` returned); confirmed by `alter list`: {_f(med('start_confirmed_s'), 3)} s",
+        f"{_f(s, 3)} s (all exec'd and `alter start` returned); confirmed by `alter list`: {_f(med('start_confirmed_s'), 3)} s; "
+        f"{n} fork+execs from C took {_f(fe, 3)} s in this run",
         s is not None and s <= 0.1)
     st = med("stop_s")
     add(f"stop {n} apps that exit on SIGTERM <= 0.1 s", f"{_f(st, 3)} s", st is not None and st <= 0.1)
@@ -234,11 +248,17 @@ def _header(doc):
              f"{ld['load1_median']:.2f}) on {m['nproc']} CPUs; CPU busy {ld['busy_percent']} % (including the "
              f"benchmark), steal {ld['steal_percent']} %. Load at start: {' '.join(map(str, doc['load_start']))}.")
     L.append("- Versions: " + "; ".join(f"{k} {v}" for k, v in doc["versions"].items()) + ".")
+    src = doc.get("source") or {}
+    if src.get("commit"):
+        ch = src.get("changed") or []
+        L.append(f"- alter built from commit `{src['commit'][:12]}` (“{src['commit'][41:].strip()}”)"
+                 + (f", with uncommitted changes in {len(ch)} file{'s' if len(ch) != 1 else ''}: "
+                    + ", ".join(f"`{c}`" for c in ch) if ch else ", no uncommitted changes") + ".")
     reps = doc['options']['reps']
     L.append(f"- {reps} repetition{'s' if reps != 1 else ''}, alternating the managers' order, each session in a fresh "
              f"daemon; median (min–max over the repetitions). N = {n}.")
     if doc.get("skipped"):
-        L.append("- Skipped: " + "; ".join(f"{k}: {v}" for k, v in doc["skipped"].items()) + ".")
+        L.append("- Skipped: " + "; ".join(f"{k}: {one_line(v, 200)}" for k, v in doc["skipped"].items()) + ".")
     return L
 
 
@@ -254,9 +274,19 @@ ROW_LIMITS = {
 }
 
 
+def _true_in_sessions(doc):
+    """fork+exec of /bin/true timed in every main session next to the status commands (runs since
+    2026-12-07), pooled; None for older runs (then the limits phase's figure is used)."""
+    v = [x for sessions in doc["raw"]["main"].values() for r in sessions
+         for x in ((r.get("true") or {}).get("values") or [])]
+    return summary(v)
+
+
 def _results(doc):
     n, mgrs = doc["options"]["n"], doc["managers"]
-    agg, lim = doc["agg"], doc["limits"]
+    agg, lim = doc["agg"], dict(doc["limits"])
+    if _true_in_sessions(doc):
+        lim["true_s"] = _true_in_sessions(doc)
     fmt = {"n": n, "flood": doc["options"]["flood_size"] // MIB, "idle": doc["options"]["idle_seconds"]}
     L = ["", f"## Results (N = {n})", ""]
     L.append("| metric | " + " | ".join(mgrs) + " | machine limit |")
@@ -339,7 +369,7 @@ def _scale(doc):
             s = sagg.get(g, {}).get(k)
             why = skipped.get(g, {}).get(k)
             if s is None or s["ok_reps"] == 0:
-                reason = why or (s and "; ".join(s["errors"])[:200]) or "–"
+                reason = one_line(why or (s and "; ".join(s["errors"])) or "–", 240)
                 L.append(f"| {g} | {k} | {reason} | – | – | – | – | {_cell(lim.get(f'forkexec_{k}_s'), 3)} |")
                 continue
             procs_n = (s.get("with_processes") or {}).get("median")
@@ -350,7 +380,7 @@ def _scale(doc):
                    f"| {_cell(lim.get(f'forkexec_{k}_s'), 3)} |")
             notes = []
             if s["ok_reps"] < s["reps"]:
-                notes.append(f"{s['reps'] - s['ok_reps']} of {s['reps']} repetitions failed: " + "; ".join(s["errors"])[:200])
+                notes.append(one_line(f"{s['reps'] - s['ok_reps']} of {s['reps']} repetitions failed: " + "; ".join(s["errors"]), 240))
             if notes:
                 row += " " + " ".join(notes)
             L.append(row)
@@ -505,12 +535,12 @@ def markdown(doc):
     if errs or doc.get("alter_errors") or scale_errs:
         L += ["", "## Errors during the run", ""]
         for g, e in errs.items():
-            L.append(f"- {g}: {' | '.join(e)[:600]}")
+            L.append(f"- {g}: " + " \\| ".join(one_line(x, 300) for x in e))
         for g, k, e in scale_errs:
-            L.append(f"- {g}, M8 with {k} apps: {e[:400]}")
+            L.append(f"- {g}, M8 with {k} apps: {one_line(e, 300)}")
         for e in doc.get("alter_errors") or []:
             if not any(e.split(": ", 1)[-1] in x for x in (errs.get("alter") or [])):
-                L.append(f"- alter: {e[:600]}")
+                L.append(f"- alter: {one_line(e, 400)}")
     return "\n".join(L) + "\n"
 
 
