@@ -201,10 +201,13 @@ void instance::close_logs() {
 }
 
 log_file *instance::file(uint8_t stream) {
+    // Called for every line: build the path only when the file is first needed (building it per
+    // line made a 16 MiB burst cost alterd 137 M instructions instead of 74 M).
+    auto &f = stream == ALTER_STREAM_ERR ? err_file_ : out_file_;
+    if (f) return f.get();
     std::string dir = app_.log_dir_of(log_name());
     if (dir.empty()) return nullptr;
-    auto &f = stream == ALTER_STREAM_ERR ? err_file_ : out_file_;
-    if (!f) f = std::make_unique<log_file>(dir, stream == ALTER_STREAM_ERR ? "err.log" : "out.log");
+    f = std::make_unique<log_file>(dir, stream == ALTER_STREAM_ERR ? "err.log" : "out.log");
     return f.get();
 }
 
