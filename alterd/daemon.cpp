@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <csignal>
+#include <sys/resource.h>
 #include <cstring>
 #include <ctime>
 #include <sys/prctl.h>
@@ -71,8 +72,26 @@ int daemon::run() {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     // libuv writes with write(2): a client hanging up must not kill the daemon.
     ::signal(SIGPIPE, SIG_IGN);
+    // Each instance holds three descriptors (stdout and stderr pipes, a pidfd) and its log files:
+    // raise the soft open-files limit to the hard one (epoll has no FD_SETSIZE), and give the
+    // children the limit we were started with.
+    // As root the hard limit may go up too (as systemd does for itself), to 2^20 (fs.nr_open's
+    // default).
+    uint64_t child_nofile = 0;
+    if (struct rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rlim_t was = rl.rlim_cur;
+        constexpr rlim_t root_max = rlim_t{1} << 20;
+        struct rlimit want{root_max, root_max};
+        bool raised = ::geteuid() == 0 && rl.rlim_max < root_max && ::setrlimit(RLIMIT_NOFILE, &want) == 0;
+        if (!raised && rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            raised = ::setrlimit(RLIMIT_NOFILE, &rl) == 0;
+        }
+        if (raised) child_nofile = was;
+    }
 
     alter_context_options_t o = ALTER_CONTEXT_OPTIONS_INIT;
+    o.child_nofile_soft = child_nofile;
     o.flags = ALTER_CONTEXT_CALLER_THREAD | ALTER_CONTEXT_REAP_ALL;
     o.log_dir = opts_.home.logs.c_str();
     o.state_path = opts_.home.state.c_str();

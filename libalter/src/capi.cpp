@@ -165,6 +165,7 @@ int alter_context_new(const alter_context_options_t *opts, alter_context_t **ret
         co.autosave_ms = o.autosave_ms;
         co.stats_interval_ms = o.stats_interval_ms;
         co.log_ring_lines = o.log_ring_lines;
+        co.child_nofile_soft = o.child_nofile_soft;
         co.on_record = o.on_record;
         co.record_userdata = o.record_userdata;
         while (co.log_dir.size() > 1 && co.log_dir.back() == '/') co.log_dir.pop_back();

@@ -30,6 +30,7 @@ struct context_options {
     int64_t autosave_ms = 0;
     int64_t stats_interval_ms = 0;
     uint32_t log_ring_lines = 1000;
+    uint64_t child_nofile_soft = 0; // > 0: the children's soft RLIMIT_NOFILE
     alter_record_cb on_record = nullptr;
     void *record_userdata = nullptr;
 };

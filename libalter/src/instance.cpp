@@ -408,6 +408,7 @@ void instance::do_spawn(const char *reason) {
     req.argv.insert(req.argv.end(), spec.args.begin(), spec.args.end());
     req.envp = std::move(env);
     req.cwd = cwd;
+    req.nofile_soft = ctx().options().child_nofile_soft;
     req.stdout_fd = out[1];
     req.stderr_fd = err[1];
     auto r = spawn_process(req);

@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,12 +36,13 @@ struct child_args {
     gid_t gid;
     const gid_t *groups;
     size_t ngroups;
+    uint64_t nofile_soft;
     // Written by the child on failure (shared memory: CLONE_VM), read by the parent after.
     volatile int err;
     volatile int step;
 };
 
-enum child_step { step_none, step_signals, step_pgid, step_ids, step_chdir, step_fds, step_exec };
+enum child_step { step_none, step_signals, step_pgid, step_ids, step_chdir, step_fds, step_exec, step_rlimit };
 
 const char *step_name(int s) {
     switch (s) {
@@ -50,6 +52,7 @@ const char *step_name(int s) {
     case step_chdir: return "chdir";
     case step_fds: return "set up stdio";
     case step_exec: return "exec";
+    case step_rlimit: return "set the open files limit";
     default: return "spawn";
     }
 }
@@ -90,6 +93,16 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void *p) {
         if (syscall(SYS_setuid, a->uid) != 0) child_fail(a, step_ids);
     }
     if (a->cwd != nullptr && a->cwd[0] != '\0' && syscall(SYS_chdir, a->cwd) != 0) child_fail(a, step_chdir);
+    if (a->nofile_soft > 0) {
+        // The supervisor raised its own open-files limit; the child gets the one it started with
+        // (programs that use select() break above 1024).
+        struct {
+            uint64_t cur, max;
+        } lim{};
+        if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &lim) != 0) child_fail(a, step_rlimit);
+        lim.cur = a->nofile_soft < lim.max ? a->nofile_soft : lim.max;
+        if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &lim, nullptr) != 0) child_fail(a, step_rlimit);
+    }
 
     // Move the source fds out of 0..2 first so dup2 cannot clobber one with another.
     int src[3];
@@ -149,6 +162,7 @@ result<spawn_result> spawn_process(const spawn_request &req) {
     a.gid = req.gid;
     a.groups = req.groups.data();
     a.ngroups = req.groups.size();
+    a.nofile_soft = req.nofile_soft;
     a.err = 0;
     a.step = step_none;
 

@@ -30,6 +30,7 @@ struct spawn_request {
     uid_t uid = 0;
     gid_t gid = 0;
     std::vector<gid_t> groups;
+    uint64_t nofile_soft = 0;       // > 0: the child's soft RLIMIT_NOFILE (at most the hard limit)
 };
 
 struct spawn_result {

@@ -48,6 +48,7 @@ int main(void) {
     FIELD(alter_context_options_t, reserved0);
     FIELD(alter_context_options_t, on_record);
     FIELD(alter_context_options_t, record_userdata);
+    FIELD(alter_context_options_t, child_nofile_soft);
 
     STRUCT(alter_event_t);
     FIELD(alter_event_t, struct_size);
@@ -144,6 +145,7 @@ int main(void) {
     INIT_INT(alter_context_options_t, co, reserved0);
     INIT_PTR(alter_context_options_t, co, on_record);
     INIT_PTR(alter_context_options_t, co, record_userdata);
+    INIT_INT(alter_context_options_t, co, child_nofile_soft);
     INIT_INT(alter_sub_options_t, so, flags);
     INIT_PTR(alter_sub_options_t, so, target);
     INIT_INT(alter_sub_options_t, so, backlog);

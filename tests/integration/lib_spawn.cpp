@@ -291,3 +291,19 @@ TEST_CASE("user when the supervisor is not root: errored with a clear error") {
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("child_nofile_soft: the children get that soft open-files limit, not the supervisor's") {
+    temp_dir dir;
+    alter::context_options o;
+    o.child_nofile_soft = 512;
+    auto ctx = make_context(dir, o);
+    line_recorder lines;
+    lines.attach(ctx, "limits");
+    alter::app_spec s;
+    s.name = "limits";
+    s.command = "/bin/sh";
+    s.args = {"-c", "echo nofile $(ulimit -n)"};
+    s.restart = "never";
+    REQUIRE(ctx.add(s).ok());
+    CHECK(lines.wait_prefix("limits", "nofile ") == "nofile 512");
+}

@@ -150,10 +150,14 @@ typedef struct alter_context_options {
     uint32_t reserved0;
     alter_record_cb on_record;    /* may be NULL */
     void *record_userdata;
+    /* > 0: the children's soft RLIMIT_NOFILE (at most the hard limit). For a supervisor that
+     * raised its own limit to hold many children's pipes: its children still get the limit it
+     * started with. 0: children inherit the process's limits. */
+    uint64_t child_nofile_soft;
 } alter_context_options_t;
 
 #define ALTER_CONTEXT_OPTIONS_INIT                                                             \
-    { sizeof(alter_context_options_t), 0u, NULL, NULL, 0, 0, 0u, 0u, NULL, NULL }
+    { sizeof(alter_context_options_t), 0u, NULL, NULL, 0, 0, 0u, 0u, NULL, NULL, 0u }
 
 /** Create a context. With its own thread the loop runs at once. */
 ALTER_API int alter_context_new(const alter_context_options_t *opts, alter_context_t **ret);

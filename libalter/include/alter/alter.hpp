@@ -205,6 +205,7 @@ struct context_options {
     ms autosave{0};
     ms stats_interval{0};
     uint32_t ring_lines = 0;
+    uint64_t child_nofile_soft = 0; // > 0: the children's soft RLIMIT_NOFILE
     uint32_t flags = 0; // ALTER_CONTEXT_*
     std::function<void(int level, std::string_view message)> on_record;
 };
@@ -251,6 +252,7 @@ public:
         c.autosave_ms = o.autosave.count();
         c.stats_interval_ms = o.stats_interval.count();
         c.log_ring_lines = o.ring_lines;
+        c.child_nofile_soft = o.child_nofile_soft;
         if (cbs->on_record) {
             c.on_record = [](int level, const char *msg, void *ud) {
                 static_cast<callbacks *>(ud)->on_record(level, msg);
