@@ -288,6 +288,7 @@ class Manager extends EventEmitter {
       let reading = false; // the final read, once every instance got there
       let syncing = false;
       let again = false;
+      let gone = null; // the target was removed: the error to give if its instances end elsewhere
       let timer = null;
       const finish = (err, value) => {
         if (done) return;
@@ -299,6 +300,14 @@ class Manager extends EventEmitter {
         else resolve(value);
       };
       const complete = () => reached !== null && [...reached.values()].every(Boolean);
+      // Every instance got there: answer with the instances as they are now.
+      const finalRead = () => {
+        if (reading) return;
+        reading = true;
+        // Removed meanwhile (a stop, then a delete): it got there all the same.
+        this._instancesOf(target).then((now) => finish(null, now),
+          (e) => (e.code === 'ENOTFOUND' ? finish(null, procs) : finish(e)));
+      };
       // The target's instances now; merged with what the events showed meanwhile.
       const snapshot = async () => {
         if (reading) return;
@@ -320,14 +329,22 @@ class Manager extends EventEmitter {
             apps = new Set(procs.map((p) => p.app));
             last = procs.map((p) => `${p.name}: ${p.status}`).join(', ');
             if (complete()) {
-              finish(null, procs);
+              // Reached through events that came in while this read was on its way: the read
+              // is older than them, so read again rather than answer with stale states.
+              if (procs.every((p) => wanted.has(p.status))) finish(null, procs);
+              else finalRead();
               return;
             }
           } while (again && !done);
         } catch (e) {
           // Removed after every instance got there (a stop, then a delete): that still counts.
           if (e.code === 'ENOTFOUND' && complete()) finish(null, procs);
-          else finish(e);
+          else if (e.code === 'ENOTFOUND' && reached !== null) {
+            // Removed meanwhile: the instances we know still report their way to `stopped`
+            // (a removal announces itself first); follow them there.
+            gone = e;
+            if (procs.every((p) => p.status === 'stopped')) finish(e);
+          } else finish(e);
         } finally {
           syncing = false;
         }
@@ -335,17 +352,21 @@ class Manager extends EventEmitter {
       const waiter = {
         onEvent: (ev) => {
           if (ev.type === 'state') {
+            if (gone !== null) {
+              const p = procs.find((q) => q.name === ev.instance);
+              if (p === undefined) return;
+              p.status = ev.to;
+              if (wanted.has(ev.to)) reached.set(ev.instance, true);
+              if (complete()) finish(null, procs);
+              else if (procs.every((q) => reached.get(q.name) || q.status === 'stopped')) finish(gone);
+              return;
+            }
             if (!wanted.has(ev.to)) return;
             seen.add(ev.instance);
             if (reached === null || !reached.has(ev.instance)) return;
             reached.set(ev.instance, true);
-            if (complete() && !syncing && !reading) {
-              reading = true;
-              // Removed meanwhile (a stop, then a delete): it got there all the same.
-              this._instancesOf(target).then((now) => finish(null, now),
-                (e) => (e.code === 'ENOTFOUND' ? finish(null, procs) : finish(e)));
-            }
-          } else if (ev.type === 'added' || ev.type === 'updated' || ev.type === 'removed') {
+            if (complete() && !syncing) finalRead();
+          } else if (gone === null && (ev.type === 'added' || ev.type === 'updated' || ev.type === 'removed')) {
             // The set of instances may have changed.
             if (wide || apps.has(ev.app) || ev.app === target) snapshot();
           }

@@ -7,7 +7,8 @@
 //  - the JS thread: every napi_* call except napi_call/release_threadsafe_function;
 //  - libalter's loop thread: on_event / on_log / on_record only; they copy the record into a
 //    bounded queue and never block (a full queue drops and counts);
-//  - libuv's thread pool: the alter_* calls of actions (each posts to the loop and waits);
+//  - libuv's thread pool: the alter_* calls of actions (each posts to the loop and waits), one
+//    at a time per manager, in the order JavaScript made them;
 //  - one closer thread per close(): alter_context_free, which stops every child.
 #pragma once
 
@@ -48,6 +49,11 @@ public:
     alter_context_t *context() const { return ctx_; }
     void add_ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release();
+    /// JS thread: the actions waiting for the one running to finish. A manager's actions run
+    /// one at a time, in the order they were made (ops.cpp), so `stop(a)` then `get(a)`
+    /// answers after the stop even when the caller does not await the first.
+    std::deque<napi_async_work> &waiting_ops() { return waiting_ops_; }
+    bool op_running = false;
 
 private:
     manager() = default;
@@ -85,6 +91,7 @@ private:
     napi_ref dispatch_ = nullptr; // the JS dispatch function, for the final drain
     std::atomic<bool> want_logs_{false};
     std::atomic<int> refs_{2}; // the JS wrapper and the threadsafe function
+    std::deque<napi_async_work> waiting_ops_;
 
     // The record queue (loop thread -> JS thread), in order. Log lines and events have separate
     // budgets ([0] events and diagnostics, [1] log lines): a flood of output cannot push state

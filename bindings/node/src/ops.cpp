@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Actions: each alter_* call runs on libuv's thread pool (napi_async_work) and settles a Promise
-// on the JS thread. The calls post to libalter's loop and wait for the answer, which is short;
+// on the JS thread. A manager's actions run one at a time, in the order they were made. The calls post to libalter's loop and wait for the answer, which is short;
 // the JS thread never waits. Errors are read on the thread that failed (alter_last_error is per
 // thread) and become AlterError objects.
 #include <functional>
@@ -64,7 +64,20 @@ void complete(napi_env env, napi_status status, void *data) {
     }
     alter_free(o->out);
     napi_delete_async_work(env, o->work);
-    if (o->m != nullptr) o->m->release();
+    if (o->m != nullptr) {
+        // The next action of this manager, in the order they were made.
+        manager *m = o->m;
+        m->op_running = false;
+        while (!m->waiting_ops().empty()) {
+            napi_async_work next = m->waiting_ops().front();
+            m->waiting_ops().pop_front();
+            if (napi_queue_async_work(env, next) == napi_ok) {
+                m->op_running = true;
+                break;
+            }
+        }
+        m->release();
+    }
 }
 
 napi_value queue(napi_env env, manager *m, result_kind kind, op_fn fn) {
@@ -76,10 +89,15 @@ napi_value queue(napi_env env, manager *m, result_kind kind, op_fn fn) {
     ALTER_NAPI_OK(env, napi_create_promise(env, &o->deferred, &promise));
     ALTER_NAPI_OK(env, napi_create_async_work(env, nullptr, make_string(env, "alter.action"), execute, complete,
                                               o.get(), &o->work));
-    if (napi_queue_async_work(env, o->work) != napi_ok) {
+    if (m != nullptr && m->op_running) {
+        // Runs when the manager's earlier actions are done (complete()).
+        m->waiting_ops().push_back(o->work);
+    } else if (napi_queue_async_work(env, o->work) != napi_ok) {
         napi_delete_async_work(env, o->work);
         throw_last_napi_error(env);
         return nullptr;
+    } else if (m != nullptr) {
+        m->op_running = true;
     }
     if (m != nullptr) m->add_ref(); // released in complete()
     o.release();

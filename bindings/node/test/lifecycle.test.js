@@ -112,3 +112,18 @@ test('children start with default signal dispositions, not node\'s ignored SIGPI
   const ignored = BigInt('0x' + line.text.split(/\s+/)[1]);
   assert.equal(ignored & (1n << 12n), 0n, `SIGPIPE ignored in the child: ${line.text}`);
 });
+
+test('calls on a manager take effect in the order they were made, awaited or not', async (t) => {
+  const m = manager(t);
+  await m.add({ name: 'order', cmd: ['sleep', '60'] });
+  const updates = [];
+  for (let i = 0; i < 50; i++) updates.push(m.update('order', { env: { N: String(i) } }));
+  const spec = m.spec('order'); // made last: answers after every update
+  m.start('order');
+  const stopped = m.stop('order');
+  const info = m.get('order');
+  await Promise.all(updates);
+  assert.equal((await spec).env.N, '49');
+  await stopped;
+  assert.ok(['stopping', 'stopped'].includes((await info).instances[0].status));
+});

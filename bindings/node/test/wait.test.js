@@ -88,3 +88,14 @@ test('wait for stopped, then the app is deleted: resolves with its last status',
   const [p] = await stopped;
   assert.equal(p.name, 'gone');
 });
+
+test('wait for running, then the app is deleted: ENOTFOUND once its instances are stopped', async (t) => {
+  const m = manager(t);
+  await m.add({ name: 'never', cmd: ['sleep', '60'] });
+  const running = m.wait('never', 'running', 10000);
+  await m.delete('never');
+  await assert.rejects(running, (err) => {
+    assert.equal(err.code, 'ENOTFOUND');
+    return true;
+  });
+});

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _lib
-from ._errors import Closed, Error, Timeout
+from ._errors import Closed, Error, NotFound, Timeout
 from ._lib import lib
 from ._streams import CLOSED, AsyncEventStream, AsyncLogStream, EventStream, LogStream, _Sub
 from ._types import AppStatus, Event, EventKind, LogLine, Process, State, Stream
@@ -585,6 +585,7 @@ class Manager:
         limit = _timeout_s(timeout)
         deadline = None if limit is None else time.monotonic() + limit
         sub = _Sub(self._core, _lib.SUB_EVENTS)  # first, so that no event is missed
+        gone: Optional[NotFound] = None  # the target was removed: raised if its instances end elsewhere
         try:
             current, apps = self._snapshot(target)
             reached = {name for name, st in current.items() if st in states}  # seen in a wanted state
@@ -615,14 +616,22 @@ class Manager:
                     current[ev.instance] = ev.to_state
                     if ev.to_state in states:
                         reached.add(ev.instance)
-                elif ev.kind in (EventKind.ADDED, EventKind.REMOVED, EventKind.UPDATED) and (
+                elif gone is None and ev.kind in (EventKind.ADDED, EventKind.REMOVED, EventKind.UPDATED) and (
                         ev.app in apps or target == "all" or target.startswith("ns:")):
-                    current, apps = self._snapshot(target)
-                    reached = {n for n in reached if n in current} | {n for n, st in current.items() if st in states}
+                    try:
+                        current, apps = self._snapshot(target)
+                    except NotFound as e:
+                        # Removed meanwhile: its instances still report their way to `stopped`
+                        # (a removal announces itself first); follow the ones we know there.
+                        gone = e
+                    else:
+                        reached = {n for n in reached if n in current} | {n for n, st in current.items() if st in states}
                 else:
                     continue
                 if current and reached >= current.keys():
                     return ev
+                if gone is not None and all(n in reached or st is State.STOPPED for n, st in current.items()):
+                    raise gone
         finally:
             sub.release()
 

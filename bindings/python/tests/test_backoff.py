@@ -2,6 +2,9 @@
 """Crash and restart with backoff: the delays grow (100 ms, then 200 ms); giving up."""
 from __future__ import annotations
 
+import threading
+import time
+
 import alter
 
 
@@ -72,3 +75,38 @@ def test_wait_every_instance_seen_not_at_the_same_moment(manager: alter.Manager)
                   instances=2, restart_delay=2)
     ev = manager.wait("pool", ["crashed", "errored"], timeout=1.9)
     assert ev is not None and ev.instance == "pool-1" and ev.exit_code == 2
+
+
+def _wait_in_thread(manager: alter.Manager, target: str, state: str) -> "tuple[threading.Thread, dict]":
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["event"] = manager.wait(target, state, timeout=10)
+        except alter.Error as e:
+            out["error"] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, out
+
+
+def test_wait_for_stopped_then_deleted_returns(manager: alter.Manager) -> None:
+    # A removal is announced before its instances report "stopped": the wait follows them there.
+    manager.start(name="gone", cmd=["sleep", "60"])
+    manager.wait("gone", "running", timeout=10)
+    t, out = _wait_in_thread(manager, "gone", "stopped")
+    time.sleep(0.05)
+    manager.delete("gone")
+    t.join(15)
+    assert "error" not in out, out
+    assert out["event"].instance == "gone" and out["event"].to_state is alter.State.STOPPED
+
+
+def test_wait_for_running_then_deleted_raises_not_found(manager: alter.Manager) -> None:
+    manager.add({"name": "never", "cmd": "sleep", "args": ["60"]}, start=False)
+    t, out = _wait_in_thread(manager, "never", "running")
+    time.sleep(0.05)
+    manager.delete("never")
+    t.join(15)
+    assert isinstance(out.get("error"), alter.NotFound), out

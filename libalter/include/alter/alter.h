@@ -237,8 +237,10 @@ ALTER_API int alter_app_runs(alter_context_t *ctx, const char *target, char **re
  * Block until every instance of `target` is in one of the states of `state_mask` at the same
  * time (bit 1 << ALTER_STATE_*; a condition on the present, checked now and at every change, so a
  * state that an instance passes through while another is elsewhere does not count; the Python
- * and Node bindings' wait() also accept "has been in the state since the call"), or timeout_ms passes (ALTER_ETIMEDOUT), or the context shuts down or
- * is freed (ALTER_ECLOSED). Not from the loop thread.
+ * and Node bindings' wait() also accept "has been in the state since the call"), or timeout_ms
+ * passes (ALTER_ETIMEDOUT), or the context shuts down or is freed (ALTER_ECLOSED). A target that
+ * is removed meanwhile ends the wait with ALTER_ENOTFOUND at once (its instances are then still
+ * on their way to `stopped`). Not from the loop thread.
  */
 ALTER_API int alter_app_wait(alter_context_t *ctx, const char *target, uint32_t state_mask,
                              int64_t timeout_ms);
