@@ -95,10 +95,22 @@ int start(session &s, const parsed_args &a) {
     if (const std::string *p = a.value(o_web_port); p != nullptr && !option_int(cmd, "--web-port", *p, 0, 65535, port))
         return exit_usage;
     jvalue health;
-    if (s.probe(health) && health.str("status") == "stopping") {
-        // Still shutting down (a stop just before): wait for it to be gone, then start.
-        int pid = static_cast<int>(health.num("pid"));
-        for (int64_t deadline = now_ms() + 15000; pid_alive(pid) && now_ms() < deadline;) sleep_ms(20);
+    bool answers = s.probe(health);
+    if (int pid = answers ? (health.str("status") == "stopping" ? static_cast<int>(health.num("pid")) : 0) : s.stopping_pid();
+        pid > 0) {
+        // Still shutting down (a stop just before): wait for it to be gone, then start. Its
+        // shutdown ends (each app within its kill timeout, then SIGKILL), however long the
+        // timeouts are; the limit only guards against a daemon that hangs.
+        bool told = false;
+        for (int64_t t0 = now_ms(); pid_alive(pid); sleep_ms(20)) {
+            if (!told && now_ms() - t0 > 1000) {
+                write_err("alter: waiting for the daemon that is shutting down (pid " + std::to_string(pid) + ") to exit\n");
+                told = true;
+            }
+            if (now_ms() - t0 > 600000)
+                return s.fail(exit_error, "the daemon (pid %d) has been shutting down for 10 minutes; see %s/daemon.log", pid,
+                              s.home().c_str());
+        }
     }
     if (s.probe(health)) {
         std::string out;
@@ -209,9 +221,28 @@ stop_budget shutdown_budget(session &s) {
 }
 
 // Shut down and wait for the pid to be gone. `quiet`: no output on success (restart).
+// Wait for a daemon that is already shutting down to exit.
+int wait_stopping(session &s, int pid, bool quiet) {
+    for (int64_t t0 = now_ms(); pid_alive(pid); sleep_ms(20))
+        if (now_ms() - t0 > 600000)
+            return s.fail(exit_error, "alterd (pid %d) has been shutting down for 10 minutes (see %s/daemon.log)", pid,
+                          s.home().c_str());
+    if (quiet) return exit_ok;
+    std::string out;
+    if (s.json) appendf(out, "{\"stopped\":true,\"pid\":%d}", pid);
+    else appendf(out, "alter daemon stopped (pid %d)\n", pid);
+    if (s.json) session::print_raw(out);
+    else write_out(out);
+    return exit_ok;
+}
+
 int stop(session &s, bool quiet) {
     jvalue health;
-    if (!s.probe(health)) return s.not_running();
+    if (!s.probe(health)) {
+        // A stop (or a signal) just before: it is on its way out.
+        if (int pid = s.stopping_pid(); pid > 0) return wait_stopping(s, pid, quiet);
+        return s.not_running();
+    }
     int pid = static_cast<int>(health.num("pid"));
     stop_budget budget = s.remote() ? stop_budget{} : shutdown_budget(s);
     alter::net::client_response r;
@@ -250,13 +281,22 @@ int stop(session &s, bool quiet) {
 int status(session &s) {
     jvalue h;
     if (!s.probe(h)) {
+        int stopping = s.stopping_pid();
         if (s.json) {
-            std::string out = R"({"running":false,"data_dir":)";
+            std::string out = R"({"running":false,)";
+            if (stopping > 0) appendf(out, R"("stopping":true,"pid":%d,)", stopping);
+            out += R"("data_dir":)";
             alter::json::append_quoted(out, s.home());
             session::print_raw(out + "}");
             return exit_not_running;
         }
         std::string out;
+        if (stopping > 0) {
+            styled(out, s.color_out(), style::yellow, "alter daemon is shutting down");
+            appendf(out, " (pid %d, data dir %s): it stops its apps, then exits\n", stopping, s.home().c_str());
+            write_out(out);
+            return exit_not_running;
+        }
         styled(out, s.color_out(), style::gray, "alter daemon is not running");
         out += " (data dir " + s.home() + ")\nStart it with: " + s.self_cmd() + " daemon start\n";
         write_out(out);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "alter/json.hpp"
@@ -196,6 +197,18 @@ void session::warn(const char *fmt, ...) {
     write_err(out);
 }
 
+int session::stopping_pid() const {
+    if (remote()) return 0;
+    int fd = ::open((home_ + "/alterd.pid").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    // alterd holds an exclusive lock on its pid file for as long as it runs.
+    bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    char buf[32] = {};
+    ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    return locked && n > 0 ? std::atoi(buf) : 0;
+}
+
 int session::not_running() {
     std::string msg;
     if (remote()) {
@@ -204,6 +217,14 @@ int session::not_running() {
         std::string out;
         styled(out, color_err_, style::bold_red, "error:");
         write_err(out + " " + msg + "\n");
+        return exit_not_running;
+    }
+    if (int pid = stopping_pid(); pid > 0) {
+        msg = "the alter daemon is shutting down (pid " + std::to_string(pid) + ", data dir " + home_ + ")";
+        if (json) fail_json(exit_not_running, msg);
+        std::string out;
+        styled(out, color_err_, style::bold_red, "error:");
+        write_err(out + " " + msg + "\nStart it again with: " + self_cmd() + " daemon start (it waits for this one to exit)\n");
         return exit_not_running;
     }
     msg = "the alter daemon is not running (data dir " + home_ + ")";

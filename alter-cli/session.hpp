@@ -51,6 +51,10 @@ public:
                                jvalue &out);
     /// True if the daemon answers GET /api/v1/system/health (nothing printed); its answer in `out`.
     [[nodiscard]] bool probe(jvalue &health);
+    /// The pid of a daemon that holds the data dir's lock (alterd.pid) but no longer answers:
+    /// one that is shutting down (it stops taking requests first, then stops its apps). 0 if
+    /// none, or remote.
+    [[nodiscard]] int stopping_pid() const;
 
     /// Follow an SSE stream (no inactivity limit) on a connection of its own. Nothing printed.
     [[nodiscard]] alter::net::result<alter::net::client_response> stream(std::string_view target,

@@ -124,11 +124,39 @@ def test_stop_waits_as_long_as_the_kill_timeouts_need(daemon):
     cli.ok("start", "sh", "--name", "stubborn", "--kill-timeout", "17000", "--",
            "-c", "trap '' TERM; echo ready; while :; do sleep 1; done")
     wait_for(lambda: "ready" in cli.ok("logs", "stubborn").stdout, 10, "the trap to be set")
+    old_pid = cli.daemon_pid()
     t0 = time.monotonic()
-    p = cli.run("daemon", "stop", timeout=60, check=0)
+    stop = cli.popen("daemon", "stop")
+
+    def stopping():
+        p = cli.run("--json", "daemon", "status")
+        return p.returncode == 3 and json.loads(p.stdout).get("stopping") is True
+
+    wait_for(stopping, 10, "alterd to be shutting down")
+    assert json.loads(cli.run("--json", "daemon", "status", check=3).stdout)["pid"] == old_pid
+    p = cli.run("daemon", "status", check=3)
+    assert p.stdout.startswith("alter daemon is shutting down (pid %d" % old_pid)
+    p = cli.run("list", check=3)
+    assert "the alter daemon is shutting down (pid %d" % old_pid in p.stderr
+    again = cli.popen("daemon", "stop")  # a second stop waits for the same exit
+    # A start meanwhile waits for the old daemon to be gone (it failed at once before: "alterd
+    # did not start"), then starts a new one.
+    started = cli.run("daemon", "start", "--no-web", timeout=60, check=0)
     assert time.monotonic() - t0 > 15
-    assert p.stdout.startswith("alter daemon stopped (pid ")
-    assert "alterd is still stopping 1 app (the longest kill timeout is 17.0 s; waiting up to 27 s)" in p.stderr
+    assert "waiting for the daemon that is shutting down (pid %d) to exit" % old_pid in started.stderr
+    assert started.stdout.startswith("alter daemon started (pid ")
+    assert cli.daemon_pid() not in (0, old_pid)
+    out, err = stop.communicate(timeout=60)
+    assert stop.returncode == 0, err
+    assert out.startswith("alter daemon stopped (pid %d" % old_pid)
+    out2, err2 = again.communicate(timeout=60)
+    assert again.returncode == 0 and out2 == "alter daemon stopped (pid %d)\n" % old_pid, (out2, err2)
+    assert cli.json("daemon", "status")["pid"] == cli.daemon_pid()  # the new one still runs
+    # It resurrected 'stubborn': kill both rather than wait 17 s again at the teardown.
+    app_pid = cli.instance("stubborn")["pid"]
+    os.kill(cli.daemon_pid(), signal.SIGKILL)
+    os.killpg(app_pid, signal.SIGKILL)
+    assert "alterd is still stopping 1 app (the longest kill timeout is 17.0 s; waiting up to 27 s)" in err
 
 
 def test_long_data_dir_path(cli, workdir):
