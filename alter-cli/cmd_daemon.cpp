@@ -88,6 +88,22 @@ bool pid_alive(int pid) {
     return p == nullptr || p[1] == '\0' || p[2] != 'Z';
 }
 
+// Wait for a daemon that is shutting down to exit. Its shutdown ends (each app within its kill
+// timeout, then SIGKILL) however long the timeouts are; the limit only guards against a hang.
+// `announce`: say on stderr, after a second, what is being waited for.
+int wait_gone(session &s, int pid, bool announce) {
+    for (int64_t t0 = now_ms(); pid_alive(pid); sleep_ms(20)) {
+        if (announce && now_ms() - t0 > 1000) {
+            write_err("alter: waiting for the daemon that is shutting down (pid " + std::to_string(pid) + ") to exit\n");
+            announce = false;
+        }
+        if (now_ms() - t0 > 600000)
+            return s.fail(exit_error, "alterd (pid %d) has been shutting down for 10 minutes (see %s/daemon.log)", pid,
+                          s.home().c_str());
+    }
+    return exit_ok;
+}
+
 int start(session &s, const parsed_args &a) {
     std::string_view cmd = "daemon start";
     if (s.remote()) return usage_error(cmd, "cannot start a daemon on a remote host (--server)");
@@ -95,24 +111,15 @@ int start(session &s, const parsed_args &a) {
     if (const std::string *p = a.value(o_web_port); p != nullptr && !option_int(cmd, "--web-port", *p, 0, 65535, port))
         return exit_usage;
     jvalue health;
-    bool answers = s.probe(health);
-    if (int pid = answers ? (health.str("status") == "stopping" ? static_cast<int>(health.num("pid")) : 0) : s.stopping_pid();
-        pid > 0) {
-        // Still shutting down (a stop just before): wait for it to be gone, then start. Its
-        // shutdown ends (each app within its kill timeout, then SIGKILL), however long the
-        // timeouts are; the limit only guards against a daemon that hangs.
-        bool told = false;
-        for (int64_t t0 = now_ms(); pid_alive(pid); sleep_ms(20)) {
-            if (!told && now_ms() - t0 > 1000) {
-                write_err("alter: waiting for the daemon that is shutting down (pid " + std::to_string(pid) + ") to exit\n");
-                told = true;
-            }
-            if (now_ms() - t0 > 600000)
-                return s.fail(exit_error, "the daemon (pid %d) has been shutting down for 10 minutes; see %s/daemon.log", pid,
-                              s.home().c_str());
-        }
+    // A daemon still shutting down (a stop just before) answers "stopping" for a moment, then
+    // not at all while it stops its apps: wait for it to be gone, then start.
+    bool up = s.probe(health);
+    int old = !up ? s.stopping_pid() : health.str("status") == "stopping" ? static_cast<int>(health.num("pid")) : 0;
+    if (old > 0) {
+        if (int rc = wait_gone(s, old, true); rc != exit_ok) return rc;
+        up = s.probe(health); // another start may have won meanwhile
     }
-    if (s.probe(health)) {
+    if (up) {
         std::string out;
         if (s.json) {
             json_append(out, health);
@@ -221,27 +228,22 @@ stop_budget shutdown_budget(session &s) {
 }
 
 // Shut down and wait for the pid to be gone. `quiet`: no output on success (restart).
-// Wait for a daemon that is already shutting down to exit.
-int wait_stopping(session &s, int pid, bool quiet) {
-    for (int64_t t0 = now_ms(); pid_alive(pid); sleep_ms(20))
-        if (now_ms() - t0 > 600000)
-            return s.fail(exit_error, "alterd (pid %d) has been shutting down for 10 minutes (see %s/daemon.log)", pid,
-                          s.home().c_str());
-    if (quiet) return exit_ok;
-    std::string out;
-    if (s.json) appendf(out, "{\"stopped\":true,\"pid\":%d}", pid);
-    else appendf(out, "alter daemon stopped (pid %d)\n", pid);
-    if (s.json) session::print_raw(out);
-    else write_out(out);
-    return exit_ok;
-}
-
 int stop(session &s, bool quiet) {
     jvalue health;
     if (!s.probe(health)) {
         // A stop (or a signal) just before: it is on its way out.
-        if (int pid = s.stopping_pid(); pid > 0) return wait_stopping(s, pid, quiet);
-        return s.not_running();
+        int pid = s.stopping_pid();
+        if (pid <= 0) return s.not_running();
+        if (int rc = wait_gone(s, pid, false); rc != exit_ok || quiet) return rc;
+        std::string out;
+        if (s.json) {
+            appendf(out, R"({"stopped":true,"pid":%d})", pid);
+            session::print_raw(out);
+        } else {
+            appendf(out, "alter daemon stopped (pid %d)\n", pid);
+            write_out(out);
+        }
+        return exit_ok;
     }
     int pid = static_cast<int>(health.num("pid"));
     stop_budget budget = s.remote() ? stop_budget{} : shutdown_budget(s);

@@ -210,29 +210,20 @@ int session::stopping_pid() const {
 }
 
 int session::not_running() {
-    std::string msg;
+    std::string msg, hint;
     if (remote()) {
         msg = "cannot reach alter-web at " + server + " (is the daemon running there?)";
-        if (json) fail_json(exit_not_running, msg);
-        std::string out;
-        styled(out, color_err_, style::bold_red, "error:");
-        write_err(out + " " + msg + "\n");
-        return exit_not_running;
-    }
-    if (int pid = stopping_pid(); pid > 0) {
+    } else if (int pid = stopping_pid(); pid > 0) {
         msg = "the alter daemon is shutting down (pid " + std::to_string(pid) + ", data dir " + home_ + ")";
-        if (json) fail_json(exit_not_running, msg);
-        std::string out;
-        styled(out, color_err_, style::bold_red, "error:");
-        write_err(out + " " + msg + "\nStart it again with: " + self_cmd() + " daemon start (it waits for this one to exit)\n");
-        return exit_not_running;
+        hint = "Start it again with: " + self_cmd() + " daemon start (it waits for this one to exit)\n";
+    } else {
+        msg = "the alter daemon is not running (data dir " + home_ + ")";
+        hint = "Start it with: " + self_cmd() + " daemon start\n";
     }
-    msg = "the alter daemon is not running (data dir " + home_ + ")";
     if (json) fail_json(exit_not_running, msg);
     std::string out;
     styled(out, color_err_, style::bold_red, "error:");
-    out += " " + msg + "\nStart it with: " + self_cmd() + " daemon start\n";
-    write_err(out);
+    write_err(out + " " + msg + "\n" + hint);
     return exit_not_running;
 }
 

@@ -308,6 +308,12 @@ class Manager extends EventEmitter {
         this._instancesOf(target).then((now) => finish(null, now),
           (e) => (e.code === 'ENOTFOUND' ? finish(null, procs) : finish(e)));
       };
+      // The target was removed: done once every instance got there (a stop, then a delete: that
+      // still counts) or, short of that, once the rest are stopped.
+      const settleGone = () => {
+        if (complete()) finish(null, procs);
+        else if (procs.every((p) => reached.get(p.name) || p.status === 'stopped')) finish(gone);
+      };
       // The target's instances now; merged with what the events showed meanwhile.
       const snapshot = async () => {
         if (reading) return;
@@ -337,13 +343,11 @@ class Manager extends EventEmitter {
             }
           } while (again && !done);
         } catch (e) {
-          // Removed after every instance got there (a stop, then a delete): that still counts.
-          if (e.code === 'ENOTFOUND' && complete()) finish(null, procs);
-          else if (e.code === 'ENOTFOUND' && reached !== null) {
+          if (e.code === 'ENOTFOUND' && reached !== null) {
             // Removed meanwhile: the instances we know still report their way to `stopped`
             // (a removal announces itself first); follow them there.
             gone = e;
-            if (procs.every((p) => p.status === 'stopped')) finish(e);
+            settleGone();
           } else finish(e);
         } finally {
           syncing = false;
@@ -357,8 +361,7 @@ class Manager extends EventEmitter {
               if (p === undefined) return;
               p.status = ev.to;
               if (wanted.has(ev.to)) reached.set(ev.instance, true);
-              if (complete()) finish(null, procs);
-              else if (procs.every((q) => reached.get(q.name) || q.status === 'stopped')) finish(gone);
+              settleGone();
               return;
             }
             if (!wanted.has(ev.to)) return;
